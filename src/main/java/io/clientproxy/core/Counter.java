@@ -1,0 +1,33 @@
+package io.clientproxy.core;
+
+import java.util.Locale;
+
+/** Monotonic event counts of one proxy instance. */
+public enum Counter {
+    /** Requests received from senders and forwarded to the target. */
+    REQUESTS_FORWARDED,
+    /** Results and errors from the target delivered to the original sender. */
+    REPLIES_DELIVERED,
+    /** Pending get requests moved to another resource because theirs went offline. */
+    REQUESTS_MOVED,
+    /** Pending requests answered with an error because nobody answered in time. */
+    TIMEOUTS,
+    /** Error replies the proxy generated itself (all conditions). */
+    ERRORS_SENT,
+    /** Target resources that came online. */
+    RESOURCES_ONLINE_EVENTS,
+    /** Target resources that went offline (unavailable or error presence). */
+    RESOURCES_OFFLINE_EVENTS,
+    /** Subscription requests sent to the target. */
+    SUBSCRIBES_SENT,
+    /** Presence probes sent to the target. */
+    PROBES_SENT,
+    /** JAT mappings that expired after being idle. */
+    MAPPINGS_EXPIRED;
+
+    private final String key = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
+    public String key() {
+        return key;
+    }
+}

@@ -1,0 +1,258 @@
+package io.clientproxy.core;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The JAT table and the pending requests: who each encoded address stands for, and which of that
+ * sender's requests are waiting for the target. Split into shards, each under its own lock, with
+ * a sender and its token always in the same shard; so requests from different senders and their
+ * replies rarely contend. Every bound on state is enforced here.
+ */
+final class JatTable<S> {
+    private final Shard<S>[] shards;
+    private final JatCodec codec;
+    private final Jid component;
+    private final ProxySettings settings;
+    private final ProxyCounters counters;
+    private final long timeoutMillis;
+    private final long idleMillis;
+    private final AtomicInteger pendingTotal = new AtomicInteger();
+    private final AtomicInteger mappingsTotal = new AtomicInteger();
+
+    private static final StanzaError TOO_MANY_PENDING = StanzaError.of(Condition.RESOURCE_CONSTRAINT,
+            "too many requests are pending at this service; try again later");
+    private static final StanzaError TOO_MANY_FROM_SENDER = StanzaError.of(Condition.RESOURCE_CONSTRAINT,
+            "too many of your requests are pending at this service; wait for their answers");
+    private static final StanzaError TOO_MANY_SENDERS = StanzaError.of(Condition.RESOURCE_CONSTRAINT,
+            "this service is serving too many senders; try again later");
+    private static final StanzaError DUPLICATE_ID = StanzaError.of(Condition.BAD_REQUEST,
+            "a request with this id from this address is still pending; use a new id");
+
+    /** A shard's state; the shard object is its lock. */
+    private static final class Shard<S> {
+        final HashMap<Jid, SenderMapping<S>> bySender = new HashMap<>();
+        final HashMap<String, SenderMapping<S>> byToken = new HashMap<>();
+        /** Pending requests in deadline order: every request gets the same timeout. */
+        final IntrusiveList<PendingRequest<S>> byDeadline = new IntrusiveList<>();
+        /** Mappings with no pending request, longest idle first. */
+        final IntrusiveList<SenderMapping<S>> idle = new IntrusiveList<>();
+    }
+
+    @SuppressWarnings("unchecked")
+    JatTable(ProxySettings settings, Jid component, int shardCount, ProxyCounters counters) {
+        this.settings = settings;
+        this.component = component;
+        this.counters = counters;
+        this.codec = JatCodec.of(settings.jatMode(), shardCount);
+        this.shards = new Shard[shardCount];
+        for (int i = 0; i < shardCount; i++) {
+            shards[i] = new Shard<>();
+        }
+        this.timeoutMillis = settings.requestTimeout().toMillis();
+        this.idleMillis = settings.jatIdleTimeout().toMillis();
+    }
+
+    /**
+     * Records a request and picks the resource it goes to, or refuses it.
+     *
+     * @return the new {@link PendingRequest}, or the {@link StanzaError} to answer with
+     */
+    Outcome admit(Jid sender, String id, S stanza, Jid addressUsed, IqType type,
+                  TargetResource[] online, Balancer balancer, long now) {
+        Shard<S> shard = shards[codec.shardOf(sender)];
+        synchronized (shard) {
+            SenderMapping<S> mapping = shard.bySender.get(sender);
+            if (mapping == null) {
+                if (mappingsTotal.get() >= settings.maxMappings() && !evictOldestIdle(shard)) {
+                    return TOO_MANY_SENDERS;
+                }
+                int shardIndex = codec.shardOf(sender);
+                String token = codec.newToken(sender, shardIndex);
+                mapping = new SenderMapping<>(sender, token, component.withResource(token));
+                shard.bySender.put(sender, mapping);
+                shard.byToken.put(token, mapping);
+                mappingsTotal.incrementAndGet();
+                shard.idle.addLast(mapping);
+                mapping.idleSince = now;
+            }
+            if (mapping.pending(id) != null) {
+                return DUPLICATE_ID;
+            }
+            if (mapping.pendingCount() >= settings.maxPendingPerSender()) {
+                return TOO_MANY_FROM_SENDER;
+            }
+            if (pendingTotal.incrementAndGet() > settings.maxPending()) {
+                pendingTotal.decrementAndGet();
+                return TOO_MANY_PENDING;
+            }
+            TargetResource resource = balancer.pick(online, sender);
+            resource.inFlightCounter().incrementAndGet();
+            PendingRequest<S> request = new PendingRequest<>(mapping, id, stanza, addressUsed, type,
+                    now + timeoutMillis, resource);
+            shard.idle.remove(mapping);
+            mapping.add(request);
+            shard.byDeadline.addLast(request);
+            return request;
+        }
+    }
+
+    private boolean evictOldestIdle(Shard<S> shard) {
+        SenderMapping<S> oldest = shard.idle.first();
+        if (oldest == null) {
+            return false;
+        }
+        forget(shard, oldest);
+        counters.count(Counter.MAPPINGS_EXPIRED);
+        return true;
+    }
+
+    private void forget(Shard<S> shard, SenderMapping<S> mapping) {
+        shard.idle.remove(mapping);
+        shard.bySender.remove(mapping.sender);
+        shard.byToken.remove(mapping.token);
+        mappingsTotal.decrementAndGet();
+    }
+
+    /**
+     * Matches a result or error from the target to its pending request and settles it.
+     *
+     * @param token the resource of the address the reply was sent to
+     * @param from  the full JID the reply came from
+     * @return the settled {@link PendingRequest}, or the {@link DropReason} for the reply
+     */
+    Outcome settleReply(String token, String id, Jid from, long now) {
+        int index = codec.shardOf(token);
+        if (index < 0) {
+            return DropReason.UNKNOWN_TOKEN;
+        }
+        Shard<S> shard = shards[index];
+        synchronized (shard) {
+            SenderMapping<S> mapping = shard.byToken.get(token);
+            if (mapping == null) {
+                return DropReason.UNKNOWN_TOKEN;
+            }
+            PendingRequest<S> request = mapping.pending(id);
+            if (request == null) {
+                return DropReason.NOT_PENDING;
+            }
+            if (!request.resource.jid().equals(from)) {
+                return DropReason.WRONG_RESOURCE;
+            }
+            settle(shard, request, now);
+            return request;
+        }
+    }
+
+    /** Removes a request from every index. Caller holds the shard lock. */
+    private void settle(Shard<S> shard, PendingRequest<S> request, long now) {
+        request.settled = true;
+        request.resource.inFlightCounter().decrementAndGet();
+        SenderMapping<S> mapping = request.mapping;
+        mapping.remove(request);
+        shard.byDeadline.remove(request);
+        pendingTotal.decrementAndGet();
+        if (mapping.pendingCount() == 0) {
+            mapping.idleSince = now;
+            shard.idle.addLast(mapping);
+        }
+    }
+
+    /** Settles every request whose deadline has passed and hands it to {@code expired}; forgets idle mappings. */
+    void expire(long now, Consumer<PendingRequest<S>> expired) {
+        List<PendingRequest<S>> due = new ArrayList<>();
+        for (Shard<S> shard : shards) {
+            synchronized (shard) {
+                PendingRequest<S> head;
+                while ((head = shard.byDeadline.first()) != null && head.deadline <= now) {
+                    settle(shard, head, now);
+                    due.add(head);
+                }
+                SenderMapping<S> idle;
+                while ((idle = shard.idle.first()) != null && idle.idleSince + idleMillis <= now) {
+                    forget(shard, idle);
+                    counters.count(Counter.MAPPINGS_EXPIRED);
+                }
+            }
+        }
+        due.forEach(expired);
+    }
+
+    /** The requests that are with {@code resource} now (a snapshot). */
+    List<PendingRequest<S>> pointingAt(TargetResource resource) {
+        List<PendingRequest<S>> found = new ArrayList<>();
+        for (Shard<S> shard : shards) {
+            synchronized (shard) {
+                for (PendingRequest<S> r = shard.byDeadline.first(); r != null; r = shard.byDeadline.next(r)) {
+                    if (r.resource == resource) {
+                        found.add(r);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * A request's resource has gone offline: point it at {@code replacement} (when not null), or
+     * settle it. Does nothing when the request has been settled or moved meanwhile.
+     *
+     * @return true if the request was moved to the replacement, false if it is settled now by the
+     * caller (who must answer the sender), null if there was nothing to do
+     */
+    Boolean moveOrSettle(PendingRequest<S> request, TargetResource from, TargetResource replacement, long now) {
+        Shard<S> shard = shards[codec.shardOf(request.sender())];
+        synchronized (shard) {
+            if (request.settled || request.resource != from) {
+                return null;
+            }
+            if (replacement != null) {
+                from.inFlightCounter().decrementAndGet();
+                replacement.inFlightCounter().incrementAndGet();
+                request.resource = replacement;
+                return Boolean.TRUE;
+            }
+            settle(shard, request, now);
+            return Boolean.FALSE;
+        }
+    }
+
+    /** Settles every pending request (shutdown) and returns them. */
+    List<PendingRequest<S>> drain(long now) {
+        List<PendingRequest<S>> all = new ArrayList<>();
+        for (Shard<S> shard : shards) {
+            synchronized (shard) {
+                PendingRequest<S> head;
+                while ((head = shard.byDeadline.first()) != null) {
+                    settle(shard, head, now);
+                    all.add(head);
+                }
+            }
+        }
+        return all;
+    }
+
+    /** The sender an encoded resource stands for, if mapped (for adapters' diagnostics and later features). */
+    Jid senderOf(String token) {
+        int index = codec.shardOf(token);
+        if (index < 0) {
+            return null;
+        }
+        Shard<S> shard = shards[index];
+        synchronized (shard) {
+            SenderMapping<S> mapping = shard.byToken.get(token);
+            return mapping == null ? null : mapping.sender;
+        }
+    }
+
+    int pendingCount() {
+        return pendingTotal.get();
+    }
+
+    int mappingCount() {
+        return mappingsTotal.get();
+    }
+}

@@ -1,0 +1,34 @@
+package io.clientproxy.core;
+
+/**
+ * A request forwarded to the target and not yet settled. It is settled exactly once: by the
+ * target's reply, by the timeout, by failing over when its resource leaves, or at shutdown; the
+ * shard lock decides who gets there first.
+ */
+final class PendingRequest<S> extends IntrusiveList.Node implements Outcome {
+    final SenderMapping<S> mapping;
+    final String id;
+    final S stanza;
+    final Jid addressUsed;
+    final IqType type;
+    final long deadline;
+    /** Where the request is now; changes when it fails over. Guarded by the shard lock. */
+    TargetResource resource;
+    /** Guarded by the shard lock. */
+    boolean settled;
+
+    PendingRequest(SenderMapping<S> mapping, String id, S stanza, Jid addressUsed, IqType type,
+                   long deadline, TargetResource resource) {
+        this.mapping = mapping;
+        this.id = id;
+        this.stanza = stanza;
+        this.addressUsed = addressUsed;
+        this.type = type;
+        this.deadline = deadline;
+        this.resource = resource;
+    }
+
+    Jid sender() {
+        return mapping.sender;
+    }
+}

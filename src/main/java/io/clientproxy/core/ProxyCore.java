@@ -1,0 +1,399 @@
+package io.clientproxy.core;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The routing engine of one proxy: decides what happens to every stanza addressed to the
+ * component, from its addressing facts only. It knows nothing of Tigase, sockets or XML; an
+ * adapter feeds it stanzas and carries out what it asks through an {@link Outbox}.
+ *
+ * <p>Thread-safe: adapters may call it from many threads at once. One sender's stanzas should
+ * arrive in order (both adapters keep a sender on one thread).
+ *
+ * @param <S> the adapter's handle on a received stanza
+ */
+public final class ProxyCore<S> {
+    private static final Logger log = Logger.getLogger(ProxyCore.class.getName());
+
+    public static final int DEFAULT_SHARDS = 16;
+
+    static final StanzaError NO_RESOURCE = StanzaError.of(Condition.SERVICE_UNAVAILABLE,
+            "the service has no online resource right now");
+    static final StanzaError TIMEOUT = StanzaError.of(Condition.REMOTE_SERVER_TIMEOUT,
+            "the service did not answer in time");
+    static final StanzaError RESOURCE_LEFT = StanzaError.of(Condition.RECIPIENT_UNAVAILABLE,
+            "the service resource handling this request went offline before answering; "
+                    + "it may or may not have acted on it");
+    static final StanzaError NO_ID = StanzaError.of(Condition.BAD_REQUEST, "an IQ request needs an id");
+    static final StanzaError BAD_TYPE = StanzaError.of(Condition.BAD_REQUEST,
+            "an IQ type must be get, set, result or error");
+    static final StanzaError NOT_ONE_CHILD = StanzaError.of(Condition.BAD_REQUEST,
+            "an IQ get or set carries exactly one child element");
+    static final StanzaError MESSAGES_OFF = StanzaError.of(Condition.FEATURE_NOT_IMPLEMENTED,
+            "this service proxies IQ requests only");
+    static final StanzaError TARGET_TO_COMPONENT = StanzaError.of(Condition.SERVICE_UNAVAILABLE,
+            "the proxy offers no service of its own to the target account");
+    static final StanzaError OUTBOUND_OFF = StanzaError.of(Condition.FEATURE_NOT_IMPLEMENTED,
+            "requests from the implementing client to senders are not enabled");
+    static final StanzaError SHUTTING_DOWN = new StanzaError(Condition.SERVICE_UNAVAILABLE, ErrorType.WAIT,
+            "the proxy is shutting down");
+
+    private final ProxySettings settings;
+    private final Jid component;
+    private final Jid target;
+    private final Outbox<S> outbox;
+    private final Balancer balancer;
+    private final LongSupplier clock;
+    private final ProxyCounters counters = new ProxyCounters();
+    private final ResourcePool pool = new ResourcePool();
+    private final JatTable<S> table;
+    private final TargetSubscription subscription;
+
+    /**
+     * @param component the component's own address toward the target ({@code proxy.example.com}):
+     *                  it subscribes from there and the target answers to {@code component/<token>}
+     * @param clock     monotonic milliseconds
+     */
+    public ProxyCore(ProxySettings settings, Jid component, Outbox<S> outbox, Balancer balancer,
+                     LongSupplier clock, int shards) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.component = Objects.requireNonNull(component, "component").asBare();
+        this.target = settings.target();
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
+        this.balancer = Objects.requireNonNull(balancer, "balancer");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.table = new JatTable<>(settings, this.component, shards, counters);
+        this.subscription = new TargetSubscription(settings.resubscribeMin().toMillis(), settings.resubscribeMax().toMillis());
+    }
+
+    public ProxyCore(ProxySettings settings, Jid component, Outbox<S> outbox) {
+        this(settings, component, outbox, Balancer.RANDOM, ProxyCore::monotonicMillis, DEFAULT_SHARDS);
+    }
+
+    public static long monotonicMillis() {
+        return System.nanoTime() / 1_000_000L;
+    }
+
+    /**
+     * Asks the target for its presence. Call once the component can send (Tigase started, the
+     * external component stream authenticated), and again after every reconnect. The probe
+     * follows when {@code subscribed} comes back: never before, as a server may take a probe from
+     * an unapproved contact as a denial.
+     */
+    public void start() {
+        subscription.requested();
+        sendSubscribe();
+    }
+
+    private void sendSubscribe() {
+        counters.count(Counter.SUBSCRIBES_SENT);
+        outbox.presence(component, target, "subscribe");
+    }
+
+    // ---------------------------------------------------------------- IQ
+
+    /**
+     * An IQ addressed to the component.
+     *
+     * @param to       the address the sender used (the component's, with or without resource or localpart)
+     * @param type     the raw {@code type} attribute
+     * @param children how many child elements the IQ has
+     */
+    public void onIq(S stanza, Jid from, Jid to, String id, String type, int children) {
+        if (from == null) {
+            drop(DropReason.NO_FROM, stanza);
+            return;
+        }
+        Jid replyFrom = to == null ? component : to;
+        IqType iqType = IqType.parse(type);
+        if (iqType == null) {
+            reject(stanza, replyFrom, from, BAD_TYPE);
+            return;
+        }
+        boolean fromTarget = from.hasBare(target.bare());
+        if (!iqType.isRequest()) {
+            if (!fromTarget) {
+                drop(DropReason.NOT_FROM_TARGET, stanza);
+            } else if (id == null || id.isEmpty()) {
+                drop(DropReason.NO_ID, stanza);
+            } else if (to == null || to.resource() == null) {
+                drop(DropReason.UNKNOWN_TOKEN, stanza);
+            } else {
+                deliverReply(stanza, from, to.resource(), id);
+            }
+            return;
+        }
+        if (id == null || id.isEmpty()) {
+            reject(stanza, replyFrom, from, NO_ID);
+        } else if (children != 1) {
+            reject(stanza, replyFrom, from, NOT_ONE_CHILD);
+        } else if (fromTarget) {
+            reject(stanza, replyFrom, from, to != null && to.resource() != null ? OUTBOUND_OFF : TARGET_TO_COMPONENT);
+        } else {
+            forwardRequest(stanza, from, replyFrom, id, iqType);
+        }
+    }
+
+    private void forwardRequest(S stanza, Jid sender, Jid addressUsed, String id, IqType type) {
+        TargetResource[] online = pool.snapshot();
+        if (online.length == 0) {
+            reject(stanza, addressUsed, sender, NO_RESOURCE);
+            return;
+        }
+        Outcome outcome = table.admit(sender, id, stanza, addressUsed, type, online, balancer, clock.getAsLong());
+        if (outcome instanceof StanzaError error) {
+            reject(stanza, addressUsed, sender, error);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        PendingRequest<S> request = (PendingRequest<S>) outcome;
+        TargetResource resource = request.resource;
+        if (log.isLoggable(Level.FINEST)) {
+            log.finest("request " + sender + " -> " + addressUsed + " id=" + id + " forwarded as "
+                    + request.mapping.encoded + " -> " + resource.jid());
+        }
+        counters.count(Counter.REQUESTS_FORWARDED);
+        outbox.forward(stanza, request.mapping.encoded, resource.jid());
+        if (!resource.isOnline()) {
+            // The resource left between the pick and now, and the sweep may have missed this request.
+            relocate(request, resource);
+        }
+    }
+
+    private void deliverReply(S stanza, Jid from, String token, String id) {
+        Outcome outcome = table.settleReply(token, id, from, clock.getAsLong());
+        if (outcome instanceof DropReason reason) {
+            drop(reason, stanza);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        PendingRequest<S> request = (PendingRequest<S>) outcome;
+        if (log.isLoggable(Level.FINEST)) {
+            log.finest("reply " + from + " id=" + id + " delivered " + request.addressUsed + " -> " + request.sender());
+        }
+        counters.count(Counter.REPLIES_DELIVERED);
+        outbox.forward(stanza, request.addressUsed, request.sender());
+    }
+
+    // ---------------------------------------------------------------- message
+
+    /** A message addressed to the component. */
+    public void onMessage(S stanza, Jid from, Jid to, String type) {
+        if (from == null) {
+            drop(DropReason.NO_FROM, stanza);
+        } else if ("error".equals(type)) {
+            drop(DropReason.ERROR_STANZA, stanza);
+        } else {
+            reject(stanza, to == null ? component : to, from, MESSAGES_OFF);
+        }
+    }
+
+    // ---------------------------------------------------------------- presence
+
+    /**
+     * A presence addressed to the component.
+     *
+     * @param type     the raw {@code type} attribute, null for available
+     * @param priority the {@code <priority/>} value, 0 when absent
+     */
+    public void onPresence(S stanza, Jid from, Jid to, String type, int priority) {
+        if (from == null) {
+            drop(DropReason.NO_FROM, stanza);
+            return;
+        }
+        if (!from.hasBare(target.bare())) {
+            presenceFromOther(stanza, from, to, type);
+            return;
+        }
+        if (type == null) {
+            if (from.resource() == null) {
+                drop(DropReason.PRESENCE_IGNORED, stanza);
+            } else if (pool.upsert(from, priority)) {
+                counters.count(Counter.RESOURCES_ONLINE_EVENTS);
+                log.fine(() -> "target resource online: " + from + " priority " + priority);
+            }
+            return;
+        }
+        switch (type) {
+            case "unavailable", "error" -> {
+                if (from.resource() == null) {
+                    allResourcesOffline();
+                } else {
+                    resourceOffline(from);
+                }
+            }
+            case "subscribed" -> {
+                subscription.confirmed();
+                counters.count(Counter.PROBES_SENT);
+                outbox.presence(component, target, "probe");
+            }
+            case "unsubscribed", "unsubscribe" -> {
+                allResourcesOffline();
+                long wait = subscription.denied(clock.getAsLong());
+                log.info(() -> "target " + target + " sent '" + type + "'; asking again in " + wait / 1000 + " s");
+            }
+            case "subscribe" -> outbox.presence(component, target, "subscribed");
+            case "probe" -> outbox.presence(component, from, null);
+            default -> drop(DropReason.PRESENCE_IGNORED, stanza);
+        }
+    }
+
+    private void presenceFromOther(S stanza, Jid from, Jid to, String type) {
+        if ("error".equals(type)) {
+            drop(DropReason.ERROR_STANZA, stanza);
+        } else if ("subscribe".equals(type)) {
+            // Only the target is subscribed to; a clear denial keeps the asker from waiting forever.
+            outbox.presence(to == null ? component : to.asBare(), from.asBare(), "unsubscribed");
+        } else {
+            drop(DropReason.PRESENCE_IGNORED, stanza);
+        }
+    }
+
+    private void resourceOffline(Jid jid) {
+        TargetResource gone = find(jid);
+        if (gone == null || !pool.remove(jid)) {
+            return;
+        }
+        counters.count(Counter.RESOURCES_OFFLINE_EVENTS);
+        log.fine(() -> "target resource offline: " + jid);
+        for (PendingRequest<S> request : table.pointingAt(gone)) {
+            relocate(request, gone);
+        }
+    }
+
+    private void allResourcesOffline() {
+        TargetResource[] before = pool.snapshot();
+        pool.clear();
+        for (TargetResource gone : before) {
+            counters.count(Counter.RESOURCES_OFFLINE_EVENTS);
+            for (PendingRequest<S> request : table.pointingAt(gone)) {
+                relocate(request, gone);
+            }
+        }
+    }
+
+    private TargetResource find(Jid jid) {
+        for (TargetResource r : pool.snapshot()) {
+            if (r.jid().equals(jid)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Settles a request whose resource went offline, now rather than at its timeout: a get moves
+     * to another online resource (gets have no side effects, RFC 6120 8.2.3), a set is answered
+     * with an error, since it may have been acted on.
+     */
+    private void relocate(PendingRequest<S> request, TargetResource gone) {
+        TargetResource from = gone;
+        while (true) {
+            TargetResource[] online = pool.snapshot();
+            TargetResource replacement = request.type == IqType.GET && online.length > 0
+                    ? balancer.pick(online, request.sender()) : null;
+            Boolean moved = table.moveOrSettle(request, from, replacement, clock.getAsLong());
+            if (moved == null) {
+                return;
+            }
+            if (!moved) {
+                reject(request.stanza, request.addressUsed, request.sender(), RESOURCE_LEFT);
+                return;
+            }
+            counters.count(Counter.REQUESTS_MOVED);
+            outbox.forward(request.stanza, request.mapping.encoded, replacement.jid());
+            if (replacement.isOnline()) {
+                return;
+            }
+            from = replacement;
+        }
+    }
+
+    // ---------------------------------------------------------------- time and shutdown
+
+    /** Times out overdue requests, forgets idle mappings, re-subscribes when due. Call about once a second. */
+    public void tick() {
+        long now = clock.getAsLong();
+        table.expire(now, request -> {
+            counters.count(Counter.TIMEOUTS);
+            reject(request.stanza, request.addressUsed, request.sender(), TIMEOUT);
+        });
+        if (subscription.due(now)) {
+            sendSubscribe();
+        }
+    }
+
+    /** Answers every pending request with an error and forgets the resources. */
+    public void shutdown() {
+        for (PendingRequest<S> request : table.drain(clock.getAsLong())) {
+            reject(request.stanza, request.addressUsed, request.sender(), SHUTTING_DOWN);
+        }
+        pool.clear();
+    }
+
+    /**
+     * The connection to the server is gone: nothing can be sent now. Forgets the resources (their
+     * presence will come again after {@link #start()}) and returns the requests that were pending,
+     * settled, for the adapter to answer once it can, or to count as lost.
+     */
+    public List<S> disconnected() {
+        pool.clear();
+        return table.drain(clock.getAsLong()).stream().map(r -> r.stanza).toList();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void reject(S stanza, Jid from, Jid to, StanzaError error) {
+        counters.count(error.condition());
+        if (log.isLoggable(Level.FINEST)) {
+            log.finest("error " + error.condition().xml() + " " + from + " -> " + to);
+        }
+        outbox.error(stanza, from, to, error);
+    }
+
+    private void drop(DropReason reason, S stanza) {
+        counters.count(reason);
+        if (log.isLoggable(Level.FINEST)) {
+            log.finest("dropped (" + reason.key() + "): " + stanza);
+        }
+    }
+
+    // ---------------------------------------------------------------- observation
+
+    public ProxyCounters counters() {
+        return counters;
+    }
+
+    public ResourcePool resources() {
+        return pool;
+    }
+
+    public int pendingCount() {
+        return table.pendingCount();
+    }
+
+    public int mappingCount() {
+        return table.mappingCount();
+    }
+
+    public boolean isSubscribed() {
+        return subscription.isConfirmed();
+    }
+
+    public Jid component() {
+        return component;
+    }
+
+    public ProxySettings settings() {
+        return settings;
+    }
+
+    /** The sender an encoded resource stands for now, or null. */
+    public Jid senderOf(String token) {
+        return table.senderOf(token);
+    }
+}

@@ -1,0 +1,131 @@
+package io.clientproxy.core;
+
+import java.time.Duration;
+
+/**
+ * What one proxy instance needs to know, validated once. The keys are the configuration names that
+ * both adapters use ({@code config.tdsl} in Tigase, the properties file in standalone mode).
+ */
+public record ProxySettings(
+        Jid target,
+        Duration requestTimeout,
+        JatMode jatMode,
+        int maxPending,
+        int maxPendingPerSender,
+        Duration jatIdleTimeout,
+        int maxMappings,
+        Duration resubscribeMin,
+        Duration resubscribeMax) {
+
+    public static final String TARGET_ADDRESS = "target-address";
+    public static final String REQUEST_TIMEOUT = "request-timeout";
+    public static final String JAT_MODE = "jat-mode";
+    public static final String MAX_PENDING = "max-pending";
+    public static final String MAX_PENDING_PER_SENDER = "max-pending-per-sender";
+    public static final String JAT_IDLE_TIMEOUT = "jat-idle-timeout";
+    public static final String MAX_MAPPINGS = "max-mappings";
+    public static final String RESUBSCRIBE_MIN = "resubscribe-min";
+    public static final String RESUBSCRIBE_MAX = "resubscribe-max";
+
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    public static final JatMode DEFAULT_JAT_MODE = JatMode.OPAQUE;
+    public static final int DEFAULT_MAX_PENDING = 100_000;
+    public static final int DEFAULT_MAX_PENDING_PER_SENDER = 1_000;
+    public static final Duration DEFAULT_JAT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+    public static final int DEFAULT_MAX_MAPPINGS = 100_000;
+    public static final Duration DEFAULT_RESUBSCRIBE_MIN = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_RESUBSCRIBE_MAX = Duration.ofHours(1);
+
+    public ProxySettings {
+        if (target == null) {
+            throw new InvalidSettingException(TARGET_ADDRESS, null, "required: the bare JID of the account that implements the service");
+        }
+        if (!target.isBare() || target.local() == null) {
+            throw new InvalidSettingException(TARGET_ADDRESS, target, "must be a bare JID of an account, like bot@example.com");
+        }
+        positive(REQUEST_TIMEOUT, requestTimeout);
+        if (jatMode == null) {
+            throw new InvalidSettingException(JAT_MODE, null, "one of opaque, transparent");
+        }
+        atLeastOne(MAX_PENDING, maxPending);
+        atLeastOne(MAX_PENDING_PER_SENDER, maxPendingPerSender);
+        positive(JAT_IDLE_TIMEOUT, jatIdleTimeout);
+        atLeastOne(MAX_MAPPINGS, maxMappings);
+        positive(RESUBSCRIBE_MIN, resubscribeMin);
+        positive(RESUBSCRIBE_MAX, resubscribeMax);
+        if (resubscribeMax.compareTo(resubscribeMin) < 0) {
+            throw new InvalidSettingException(RESUBSCRIBE_MAX, resubscribeMax, "must not be shorter than " + RESUBSCRIBE_MIN + " (" + resubscribeMin + ")");
+        }
+    }
+
+    /** Settings with every default and the given target. */
+    public static ProxySettings defaults(Jid target) {
+        return builder().target(target).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Parses and validates the target address text, naming the key in the error; the same rule in
+     * both adapters.
+     */
+    public static Jid parseTarget(String text) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidSettingException(TARGET_ADDRESS, text, "required: the bare JID of the account that implements the service");
+        }
+        try {
+            return Jid.parse(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(TARGET_ADDRESS, text, e.getMessage());
+        }
+    }
+
+    public static JatMode parseJatMode(String text) {
+        JatMode mode = JatMode.parse(text == null ? null : text.trim());
+        if (mode == null) {
+            throw new InvalidSettingException(JAT_MODE, text, "one of opaque, transparent");
+        }
+        return mode;
+    }
+
+    private static void positive(String key, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new InvalidSettingException(key, value, "must be a positive ISO-8601 duration such as PT30S");
+        }
+    }
+
+    private static void atLeastOne(String key, int value) {
+        if (value < 1) {
+            throw new InvalidSettingException(key, value, "must be at least 1");
+        }
+    }
+
+    public static final class Builder {
+        private Jid target;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private JatMode jatMode = DEFAULT_JAT_MODE;
+        private int maxPending = DEFAULT_MAX_PENDING;
+        private int maxPendingPerSender = DEFAULT_MAX_PENDING_PER_SENDER;
+        private Duration jatIdleTimeout = DEFAULT_JAT_IDLE_TIMEOUT;
+        private int maxMappings = DEFAULT_MAX_MAPPINGS;
+        private Duration resubscribeMin = DEFAULT_RESUBSCRIBE_MIN;
+        private Duration resubscribeMax = DEFAULT_RESUBSCRIBE_MAX;
+
+        public Builder target(Jid target) { this.target = target; return this; }
+        public Builder requestTimeout(Duration v) { this.requestTimeout = v; return this; }
+        public Builder jatMode(JatMode v) { this.jatMode = v; return this; }
+        public Builder maxPending(int v) { this.maxPending = v; return this; }
+        public Builder maxPendingPerSender(int v) { this.maxPendingPerSender = v; return this; }
+        public Builder jatIdleTimeout(Duration v) { this.jatIdleTimeout = v; return this; }
+        public Builder maxMappings(int v) { this.maxMappings = v; return this; }
+        public Builder resubscribeMin(Duration v) { this.resubscribeMin = v; return this; }
+        public Builder resubscribeMax(Duration v) { this.resubscribeMax = v; return this; }
+
+        public ProxySettings build() {
+            return new ProxySettings(target, requestTimeout, jatMode, maxPending, maxPendingPerSender,
+                    jatIdleTimeout, maxMappings, resubscribeMin, resubscribeMax);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.clientproxy.core;
+
+import java.util.HashMap;
+
+/**
+ * One sender's JAT entry: the sender's full JID, its token, and the requests it has pending
+ * (by id, so that equal ids from different senders never meet). Guarded by its shard's lock.
+ */
+final class SenderMapping<S> extends IntrusiveList.Node {
+    final Jid sender;
+    final String token;
+    /** {@code <component>/<token>}: the address the target sees and answers. */
+    final Jid encoded;
+    private HashMap<String, PendingRequest<S>> pending;
+    /** When the last pending request settled; meaningful only while idle. */
+    long idleSince;
+
+    SenderMapping(Jid sender, String token, Jid encoded) {
+        this.sender = sender;
+        this.token = token;
+        this.encoded = encoded;
+    }
+
+    PendingRequest<S> pending(String id) {
+        return pending == null ? null : pending.get(id);
+    }
+
+    void add(PendingRequest<S> request) {
+        if (pending == null) {
+            pending = new HashMap<>(4);
+        }
+        pending.put(request.id, request);
+    }
+
+    void remove(PendingRequest<S> request) {
+        pending.remove(request.id);
+    }
+
+    int pendingCount() {
+        return pending == null ? 0 : pending.size();
+    }
+}

@@ -1,0 +1,61 @@
+package io.clientproxy.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Predicate;
+
+/** An outbox that records what the core asks to send: the core's view of the wire. */
+final class RecordingOutbox implements Outbox<String> {
+    enum Kind { FORWARD, ERROR, PRESENCE }
+
+    /** One outgoing stanza; {@code stanza} is the test's label of the stanza it answers or copies. */
+    record Sent(Kind kind, String stanza, Jid from, Jid to, StanzaError error, String presenceType) {
+        @Override
+        public String toString() {
+            return kind + " " + stanza + " " + from + " -> " + to
+                    + (error == null ? "" : " " + error.condition().xml() + "/" + error.type().xml())
+                    + (kind == Kind.PRESENCE ? " type=" + presenceType : "");
+        }
+    }
+
+    private final ConcurrentLinkedQueue<Sent> sent = new ConcurrentLinkedQueue<>();
+
+    @Override
+    public void forward(String stanza, Jid from, Jid to) {
+        sent.add(new Sent(Kind.FORWARD, stanza, from, to, null, null));
+    }
+
+    @Override
+    public void error(String stanza, Jid from, Jid to, StanzaError error) {
+        sent.add(new Sent(Kind.ERROR, stanza, from, to, error, null));
+    }
+
+    @Override
+    public void presence(Jid from, Jid to, String type) {
+        sent.add(new Sent(Kind.PRESENCE, null, from, to, null, type));
+    }
+
+    /** Everything sent since the last call, oldest first. */
+    List<Sent> take() {
+        List<Sent> out = new ArrayList<>();
+        Sent s;
+        while ((s = sent.poll()) != null) {
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** The one stanza sent since the last call; fails if there were none or several. */
+    Sent one() {
+        List<Sent> all = take();
+        if (all.size() != 1) {
+            throw new AssertionError("expected exactly one stanza out, got " + all);
+        }
+        return all.get(0);
+    }
+
+    List<Sent> take(Predicate<Sent> which) {
+        return take().stream().filter(which).toList();
+    }
+}
