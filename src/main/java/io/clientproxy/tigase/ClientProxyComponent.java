@@ -1,0 +1,325 @@
+package io.clientproxy.tigase;
+
+import io.clientproxy.Version;
+import io.clientproxy.core.Balancer;
+import io.clientproxy.core.Condition;
+import io.clientproxy.core.InvalidSettingException;
+import io.clientproxy.core.Jid;
+import io.clientproxy.core.ProxyCore;
+import io.clientproxy.core.ProxySettings;
+import io.clientproxy.core.StanzaError;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import tigase.kernel.beans.RegistrarBean;
+import tigase.kernel.beans.config.ConfigField;
+import tigase.kernel.core.Kernel;
+import tigase.server.AbstractMessageReceiver;
+import tigase.server.ComponentInfo;
+import tigase.server.DisableDisco;
+import tigase.server.Packet;
+import tigase.stats.StatisticsList;
+import tigase.xml.Element;
+import tigase.xmpp.jid.JID;
+
+/**
+ * The Tigase adapter: a component whose IQ requests are answered by the online resources of a
+ * target account. Enabled in {@code config.tdsl} with
+ * <pre>
+ * proxy (class: 'io.clientproxy.tigase.ClientProxyComponent') {
+ *     'target-address' = 'bot@example.com'
+ * }
+ * </pre>
+ * All routing decisions are the core's; this class only translates packets to and from it.
+ *
+ * <p>It implements {@link RegistrarBean} so that Tigase gives it a kernel of its own: without one,
+ * its filter beans land in the root kernel and Tigase's monitor and eventbus components fail to
+ * load. It implements {@link DisableDisco} so that disco queries reach the target like any IQ.
+ */
+public class ClientProxyComponent extends AbstractMessageReceiver implements RegistrarBean, DisableDisco {
+    private static final Logger log = Logger.getLogger(ClientProxyComponent.class.getName());
+
+    /** How long after start() to subscribe anyway if Tigase never signals initialisation completed. */
+    private static final long SUBSCRIBE_FALLBACK_MILLIS = 10_000;
+
+    @ConfigField(desc = "Bare JID of the account whose online resources answer the requests", alias = ProxySettings.TARGET_ADDRESS)
+    private String targetAddress;
+
+    @ConfigField(desc = "How long a request may wait for the target's answer", alias = ProxySettings.REQUEST_TIMEOUT)
+    private Duration requestTimeout = ProxySettings.DEFAULT_REQUEST_TIMEOUT;
+
+    @ConfigField(desc = "Encoding of senders toward the target: opaque (random token) or transparent (sender's full JID)", alias = ProxySettings.JAT_MODE)
+    private String jatMode = ProxySettings.DEFAULT_JAT_MODE.configName();
+
+    @ConfigField(desc = "Most requests pending at once", alias = ProxySettings.MAX_PENDING)
+    private int maxPending = ProxySettings.DEFAULT_MAX_PENDING;
+
+    @ConfigField(desc = "Most requests pending at once from one sender (full JID)", alias = ProxySettings.MAX_PENDING_PER_SENDER)
+    private int maxPendingPerSender = ProxySettings.DEFAULT_MAX_PENDING_PER_SENDER;
+
+    @ConfigField(desc = "How long a sender's mapping is kept once it has no pending request", alias = ProxySettings.JAT_IDLE_TIMEOUT)
+    private Duration jatIdleTimeout = ProxySettings.DEFAULT_JAT_IDLE_TIMEOUT;
+
+    @ConfigField(desc = "Most senders mapped at once", alias = ProxySettings.MAX_MAPPINGS)
+    private int maxMappings = ProxySettings.DEFAULT_MAX_MAPPINGS;
+
+    @ConfigField(desc = "First wait before asking the target again after it denied the subscription", alias = ProxySettings.RESUBSCRIBE_MIN)
+    private Duration resubscribeMin = ProxySettings.DEFAULT_RESUBSCRIBE_MIN;
+
+    @ConfigField(desc = "Longest wait between subscription requests after denials", alias = ProxySettings.RESUBSCRIBE_MAX)
+    private Duration resubscribeMax = ProxySettings.DEFAULT_RESUBSCRIBE_MAX;
+
+    @ConfigField(desc = "The component's address toward the target (default: <bean name>.<target's domain>)", alias = "proxy-address")
+    private String proxyAddress;
+
+    private volatile ProxyCore<Packet> core;
+    private final LongAdder internalErrors = new LongAdder();
+    private final LongAdder unknownStanzas = new LongAdder();
+    private volatile boolean subscribed;
+    private volatile long startedAt = -1;
+
+    private final LongSupplier clock;
+
+    /** The constructor Tigase's kernel uses. */
+    public ClientProxyComponent() {
+        this(ProxyCore::monotonicMillis);
+    }
+
+    /** For tests: a clock in monotonic milliseconds that the test moves. */
+    ClientProxyComponent(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    // ------------------------------------------------------------- lifecycle
+
+    /**
+     * Validates the configuration and builds the core. Called by Tigase's kernel once the
+     * {@code @ConfigField}s are set; a bad value is logged with its key and stops the bean.
+     */
+    @Override
+    public void initialize() {
+        super.initialize();
+        try {
+            core = newCore(settings());
+        } catch (InvalidSettingException e) {
+            log.log(Level.SEVERE, "component " + getName() + ": " + e.getMessage());
+            throw e;
+        }
+        log.info(() -> "component " + getName() + " " + Version.current() + " proxies IQ requests at "
+                + core.component() + " to " + core.settings().target());
+    }
+
+    /** Builds the validated settings from the configuration fields. */
+    ProxySettings settings() {
+        return ProxySettings.builder()
+                .target(ProxySettings.parseTarget(targetAddress))
+                .requestTimeout(requestTimeout)
+                .jatMode(ProxySettings.parseJatMode(jatMode))
+                .maxPending(maxPending)
+                .maxPendingPerSender(maxPendingPerSender)
+                .jatIdleTimeout(jatIdleTimeout)
+                .maxMappings(maxMappings)
+                .resubscribeMin(resubscribeMin)
+                .resubscribeMax(resubscribeMax)
+                .build();
+    }
+
+    private ProxyCore<Packet> newCore(ProxySettings settings) {
+        Jid component;
+        if (proxyAddress == null || proxyAddress.isBlank()) {
+            component = Jid.of(getName() + "." + settings.target().domain(), null);
+        } else {
+            try {
+                component = Jid.parse(proxyAddress.trim());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException("proxy-address", proxyAddress, e.getMessage());
+            }
+            if (!component.isBare()) {
+                throw new InvalidSettingException("proxy-address", proxyAddress, "must be a bare domain such as proxy.example.com");
+            }
+        }
+        return new ProxyCore<>(settings, component, new PacketOutbox(this::addOutPacket), Balancer.RANDOM,
+                clock, ProxyCore.DEFAULT_SHARDS);
+    }
+
+    @Override
+    public void start() {
+        super.start();
+        startedAt = clock.getAsLong();
+    }
+
+    /** Tigase's routing is ready: now the subscription request can reach the target's server. */
+    @Override
+    public void initializationCompleted() {
+        super.initializationCompleted();
+        subscribeOnce();
+    }
+
+    private synchronized void subscribeOnce() {
+        if (!subscribed && core != null) {
+            subscribed = true;
+            core.start();
+        }
+    }
+
+    @Override
+    public void stop() {
+        ProxyCore<Packet> c = core;
+        if (c != null) {
+            c.shutdown();
+        }
+        super.stop();
+    }
+
+    @Override
+    public void everySecond() {
+        super.everySecond();
+        ProxyCore<Packet> c = core;
+        if (c == null) {
+            return;
+        }
+        if (!subscribed && startedAt >= 0 && clock.getAsLong() - startedAt >= SUBSCRIBE_FALLBACK_MILLIS) {
+            subscribeOnce();
+        }
+        try {
+            c.tick();
+        } catch (RuntimeException e) {
+            internalErrors.increment();
+            log.log(Level.WARNING, "timer tick failed", e);
+        }
+    }
+
+    @Override
+    public void register(Kernel kernel) {
+    }
+
+    @Override
+    public void unregister(Kernel kernel) {
+    }
+
+    // ------------------------------------------------------------- stanzas
+
+    @Override
+    public void processPacket(Packet packet) {
+        ProxyCore<Packet> c = core;
+        if (c == null) {
+            return;
+        }
+        try {
+            dispatch(c, packet);
+        } catch (RuntimeException e) {
+            internalErrors.increment();
+            log.log(Level.WARNING, "could not process " + packet, e);
+            answerInternalError(packet);
+        }
+    }
+
+    private void dispatch(ProxyCore<Packet> c, Packet packet) {
+        Element element = packet.getElement();
+        Jid from = TigaseJids.toCore(packet.getStanzaFrom());
+        Jid to = TigaseJids.toCore(packet.getStanzaTo());
+        String type = element.getAttributeStaticStr("type");
+        switch (packet.getElemName()) {
+            case "iq" -> c.onIq(packet, from, to, element.getAttributeStaticStr("id"), type, childCount(element));
+            case "message" -> c.onMessage(packet, from, to, type);
+            case "presence" -> c.onPresence(packet, from, to, type, priority(element));
+            default -> {
+                unknownStanzas.increment();
+                log.finest(() -> "not a stanza, dropped: " + packet);
+            }
+        }
+    }
+
+    /** An IQ request must never go unanswered, even when the proxy itself fails on it. */
+    private void answerInternalError(Packet packet) {
+        try {
+            String type = packet.getElement().getAttributeStaticStr("type");
+            if ("iq".equals(packet.getElemName()) && ("get".equals(type) || "set".equals(type))
+                    && packet.getStanzaFrom() != null) {
+                Jid from = TigaseJids.toCore(packet.getStanzaFrom());
+                Jid to = TigaseJids.toCore(packet.getStanzaTo());
+                new PacketOutbox(this::addOutPacket).error(packet, to == null ? core.component() : to, from,
+                        StanzaError.of(Condition.INTERNAL_SERVER_ERROR, "the proxy failed on this request"));
+            }
+        } catch (RuntimeException e) {
+            log.log(Level.WARNING, "could not answer " + packet, e);
+        }
+    }
+
+    private static int childCount(Element element) {
+        List<Element> children = element.getChildren();
+        return children == null ? 0 : children.size();
+    }
+
+    /** The presence priority (RFC 6121 4.7.2.3): an integer from -128 to 127, 0 when absent or invalid. */
+    static int priority(Element presence) {
+        Element p = presence.getChild("priority");
+        if (p == null || p.getCData() == null) {
+            return 0;
+        }
+        try {
+            int v = Integer.parseInt(p.getCData().trim());
+            return Math.max(-128, Math.min(127, v));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Keeps one sender's stanzas in order on one thread and spreads different senders over the
+     * processing threads. Tigase's default hashes the destination, which is always this component.
+     */
+    @Override
+    public int hashCodeForPacket(Packet packet) {
+        JID from = packet.getStanzaFrom();
+        if (from == null) {
+            from = packet.getPacketFrom();
+        }
+        return from == null ? super.hashCodeForPacket(packet) : from.hashCode();
+    }
+
+    // ------------------------------------------------------------- observation
+
+    @Override
+    public ComponentInfo getComponentInfo() {
+        return new ComponentInfo(getName(), "tigase-client-proxy", Version.current(), getClass().getName());
+    }
+
+    @Override
+    public String getDiscoDescription() {
+        return "Client proxy";
+    }
+
+    @Override
+    public String getDiscoCategoryType() {
+        return "generic";
+    }
+
+    @Override
+    public void getStatistics(StatisticsList list) {
+        super.getStatistics(list);
+        ProxyCore<Packet> c = core;
+        if (c == null) {
+            return;
+        }
+        String name = getName();
+        // Gauges go in as long like the counters: Tigase reads a record back as the type it was added with.
+        list.add(name, "pending", (long) c.pendingCount(), Level.INFO);
+        list.add(name, "online-resources", (long) c.resources().size(), Level.INFO);
+        list.add(name, "mappings", (long) c.mappingCount(), Level.FINE);
+        for (Map.Entry<String, Long> e : c.counters().snapshot().entrySet()) {
+            list.add(name, e.getKey(), e.getValue(), Level.FINE);
+        }
+        list.add(name, "internal-errors", internalErrors.sum(), Level.FINE);
+        list.add(name, "dropped/not-a-stanza", unknownStanzas.sum(), Level.FINE);
+    }
+
+    /** The core, for tests and the statistics. */
+    ProxyCore<Packet> core() {
+        return core;
+    }
+}

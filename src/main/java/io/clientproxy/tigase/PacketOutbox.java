@@ -1,0 +1,86 @@
+package io.clientproxy.tigase;
+
+import io.clientproxy.core.Condition;
+import io.clientproxy.core.Jid;
+import io.clientproxy.core.Outbox;
+import io.clientproxy.core.StanzaError;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import tigase.server.Packet;
+import tigase.xml.Element;
+import tigase.xmpp.jid.JID;
+
+/** Carries out the core's decisions as Tigase packets. Received packets are never modified: every output is a copy. */
+final class PacketOutbox implements Outbox<Packet> {
+    private static final Logger log = Logger.getLogger(PacketOutbox.class.getName());
+
+    private final Consumer<Packet> out;
+
+    PacketOutbox(Consumer<Packet> out) {
+        this.out = out;
+    }
+
+    @Override
+    public void forward(Packet stanza, Jid from, Jid to) {
+        Element copy = stanza.getElement().clone();
+        JID fromJid = TigaseJids.toTigase(from);
+        JID toJid = TigaseJids.toTigase(to);
+        copy.setAttribute("from", fromJid.toString());
+        copy.setAttribute("to", toJid.toString());
+        send(copy, fromJid, toJid);
+    }
+
+    @Override
+    public void error(Packet stanza, Jid from, Jid to, StanzaError error) {
+        Element original = stanza.getElement();
+        Element reply = new Element(original.getName());
+        String id = original.getAttributeStaticStr("id");
+        if (id != null) {
+            reply.setAttribute("id", id);
+        }
+        reply.setAttribute("type", "error");
+        JID fromJid = TigaseJids.toTigase(from);
+        JID toJid = TigaseJids.toTigase(to);
+        reply.setAttribute("from", fromJid.toString());
+        reply.setAttribute("to", toJid.toString());
+        reply.addChild(errorElement(error));
+        send(reply, fromJid, toJid);
+    }
+
+    static Element errorElement(StanzaError error) {
+        Element e = new Element("error");
+        e.setAttribute("type", error.type().xml());
+        Element condition = new Element(error.condition().xml());
+        condition.setXMLNS(Condition.STANZAS_NS);
+        e.addChild(condition);
+        if (error.text() != null) {
+            Element text = new Element("text", error.text());
+            text.setXMLNS(Condition.STANZAS_NS);
+            text.setAttribute("xml:lang", "en");
+            e.addChild(text);
+        }
+        return e;
+    }
+
+    @Override
+    public void presence(Jid from, Jid to, String type) {
+        Element p = new Element("presence");
+        JID fromJid = TigaseJids.toTigase(from);
+        JID toJid = TigaseJids.toTigase(to);
+        p.setAttribute("from", fromJid.toString());
+        p.setAttribute("to", toJid.toString());
+        if (type != null) {
+            p.setAttribute("type", type);
+        }
+        send(p, fromJid, toJid);
+    }
+
+    private void send(Element element, JID from, JID to) {
+        try {
+            out.accept(Packet.packetInstance(element, from, to));
+        } catch (RuntimeException e) {
+            log.log(Level.WARNING, "could not send " + element, e);
+        }
+    }
+}

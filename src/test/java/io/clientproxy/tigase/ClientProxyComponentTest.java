@@ -1,0 +1,338 @@
+package io.clientproxy.tigase;
+
+import static io.clientproxy.tigase.ComponentHarness.ALICE;
+import static io.clientproxy.tigase.ComponentHarness.BOB;
+import static io.clientproxy.tigase.ComponentHarness.COMPONENT;
+import static io.clientproxy.tigase.ComponentHarness.TARGET;
+import static io.clientproxy.tigase.ComponentHarness.attr;
+import static io.clientproxy.tigase.ComponentHarness.iq;
+import static io.clientproxy.tigase.ComponentHarness.query;
+import static io.clientproxy.tigase.ComponentHarness.stanza;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clientproxy.core.Condition;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tigase.server.Packet;
+import tigase.xml.Element;
+
+/** The Tigase adapter, driven with real packets: what goes out of addOutPacket. */
+class ClientProxyComponentTest {
+    private static final String STANZAS = Condition.STANZAS_NS;
+
+    private static ComponentHarness withTwoResources() {
+        ComponentHarness h = ComponentHarness.started(Map.of("target-address", TARGET));
+        h.online("a", 1);
+        h.online("b", 1);
+        assertTrue(h.take().isEmpty());
+        return h;
+    }
+
+    /** Checks an error stanza: type='error', id, addresses, and the error's type and condition. */
+    private static void assertError(Packet p, String id, String from, String to, String errorType, String condition) {
+        assertEquals("error", attr(p, "type"), p.toString());
+        assertEquals(id, attr(p, "id"));
+        assertEquals(from, attr(p, "from"));
+        assertEquals(to, attr(p, "to"));
+        Element error = p.getElement().getChild("error");
+        assertNotNull(error, p.toString());
+        assertEquals(errorType, error.getAttributeStaticStr("type"));
+        assertNotNull(error.getChild(condition, STANZAS), "condition " + condition + " in " + p);
+    }
+
+    @Test
+    void subscribesOnceTigaseIsReadyAndProbesAfterSubscribed() {
+        ComponentHarness h = new ComponentHarness(Map.of("target-address", TARGET));
+        h.component.initialize();
+        h.component.start();
+        assertTrue(h.take().isEmpty(), "nothing is sent before Tigase's initialisation completes");
+        h.component.initializationCompleted();
+        Packet sub = h.one();
+        assertEquals("presence", sub.getElemName());
+        assertEquals("subscribe", attr(sub, "type"));
+        assertEquals(COMPONENT, attr(sub, "from"));
+        assertEquals(TARGET, attr(sub, "to"));
+        assertEquals(TARGET, sub.getStanzaTo().toString());
+        // What Tigase answers when the subscription exists already: 'subscribed' from the bare JID.
+        h.receive(stanza("presence", TARGET, COMPONENT, "x1", "subscribed"));
+        Packet probe = h.one();
+        assertEquals("probe", attr(probe, "type"));
+        assertEquals(TARGET, attr(probe, "to"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {COMPONENT, COMPONENT + "/whatever", "svc@" + COMPONENT})
+    void requestIsForwardedWithTranslatedAddressesAndAnswerComesBackFromTheAddressUsed(String address) {
+        ComponentHarness h = withTwoResources();
+        Element payload = query("urn:example:echo");
+        payload.addChild(new Element("text", "hello & <goodbye>"));
+        Element request = iq(ALICE, address, "q1", "get", payload);
+        String before = request.toString();
+        h.receive(request);
+        Packet fwd = h.one();
+        assertEquals(before, request.toString(), "the received packet is not modified");
+        assertEquals("iq", fwd.getElemName());
+        assertEquals("get", attr(fwd, "type"));
+        assertEquals("q1", attr(fwd, "id"));
+        String to = attr(fwd, "to");
+        assertTrue(to.equals(TARGET + "/a") || to.equals(TARGET + "/b"), to);
+        String encoded = attr(fwd, "from");
+        assertTrue(encoded.startsWith(COMPONENT + "/"), encoded);
+        assertTrue(!encoded.contains("alice"), "opaque by default: " + encoded);
+        assertEquals(payload.toString(), fwd.getElement().getChild("query", "urn:example:echo").toString(),
+                "payload untouched");
+        assertEquals(encoded, fwd.getStanzaFrom().toString());
+        assertEquals(to, fwd.getStanzaTo().toString());
+
+        Element answer = query("urn:example:echo");
+        answer.addChild(new Element("text", "from " + to));
+        h.receive(iq(to, encoded, "q1", "result", answer));
+        Packet back = h.one();
+        assertEquals("result", attr(back, "type"));
+        assertEquals("q1", attr(back, "id"));
+        assertEquals(address, attr(back, "from"), "from exactly the address the sender used");
+        assertEquals(ALICE, attr(back, "to"));
+        assertEquals(answer.toString(), back.getElement().getChild("query", "urn:example:echo").toString());
+    }
+
+    @Test
+    void errorFromTheTargetKeepsItsConditionAndText() {
+        ComponentHarness h = withTwoResources();
+        h.receive(iq(ALICE, COMPONENT, "e1", "set", query("urn:example:echo")));
+        Packet fwd = h.one();
+        Element reply = iq(attr(fwd, "to"), attr(fwd, "from"), "e1", "error", null);
+        Element error = new Element("error");
+        error.setAttribute("type", "modify");
+        Element cond = new Element("not-acceptable");
+        cond.setXMLNS(STANZAS);
+        Element text = new Element("text", "no such thing");
+        text.setXMLNS(STANZAS);
+        error.addChild(cond);
+        error.addChild(text);
+        reply.addChild(error);
+        h.receive(reply);
+        Packet back = h.one();
+        assertError(back, "e1", COMPONENT, ALICE, "modify", "not-acceptable");
+        assertEquals("no such thing", back.getElement().getChild("error").getChild("text", STANZAS).getCData());
+    }
+
+    @Test
+    void transparentModeShowsTheSendersFullJid() {
+        ComponentHarness h = ComponentHarness.started(Map.of("target-address", TARGET, "jat-mode", "transparent"));
+        h.online("a", 0);
+        h.receive(iq(ALICE, COMPONENT, "t1", "get", query("urn:example:echo")));
+        Packet fwd = h.one();
+        assertEquals(COMPONENT + "/" + ALICE, attr(fwd, "from"));
+        h.receive(iq(TARGET + "/a", COMPONENT + "/" + ALICE, "t1", "result", null));
+        Packet back = h.one();
+        assertEquals(ALICE, attr(back, "to"));
+        assertEquals(COMPONENT, attr(back, "from"));
+    }
+
+    @Test
+    void noOnlineResourceIsServiceUnavailableCancel() {
+        ComponentHarness h = ComponentHarness.started(Map.of("target-address", TARGET));
+        h.receive(iq(ALICE, "svc@" + COMPONENT, "n1", "get", query("urn:example:echo")));
+        assertError(h.one(), "n1", "svc@" + COMPONENT, ALICE, "cancel", "service-unavailable");
+    }
+
+    @Test
+    void equalIdsFromDifferentSendersDoNotCross() {
+        ComponentHarness h = withTwoResources();
+        String laptop = "alice@example.com/laptop";
+        h.receive(iq(ALICE, COMPONENT, "same", "get", query("urn:example:echo")));
+        h.receive(iq(laptop, COMPONENT, "same", "get", query("urn:example:echo")));
+        h.receive(iq(BOB, COMPONENT, "same", "get", query("urn:example:echo")));
+        List<Packet> fwds = h.take();
+        assertEquals(3, fwds.size());
+        for (int i = fwds.size() - 1; i >= 0; i--) {
+            Packet f = fwds.get(i);
+            Element answer = query("urn:example:echo");
+            answer.setAttribute("n", String.valueOf(i));
+            h.receive(iq(attr(f, "to"), attr(f, "from"), "same", "result", answer));
+        }
+        List<Packet> back = h.take();
+        assertEquals(List.of(BOB, laptop, ALICE), back.stream().map(p -> attr(p, "to")).toList());
+        assertEquals(List.of("2", "1", "0"), back.stream()
+                .map(p -> p.getElement().getChild("query", "urn:example:echo").getAttributeStaticStr("n")).toList());
+    }
+
+    @Test
+    void unsolicitedDuplicateAndForeignRepliesAreDroppedAndCounted() {
+        ComponentHarness h = withTwoResources();
+        h.receive(iq(ALICE, COMPONENT, "d1", "get", query("urn:example:echo")));
+        Packet fwd = h.one();
+        String holder = attr(fwd, "to");
+        String other = holder.endsWith("/a") ? TARGET + "/b" : TARGET + "/a";
+        h.receive(iq(holder, attr(fwd, "from"), "never-asked", "result", null));
+        h.receive(iq(other, attr(fwd, "from"), "d1", "result", null));
+        h.receive(iq(BOB, attr(fwd, "from"), "d1", "result", null));
+        h.receive(iq(holder, COMPONENT + "/AAAAAAAAAAAAAAAAAAAAAAA", "d1", "result", null));
+        assertTrue(h.take().isEmpty());
+        h.receive(iq(holder, attr(fwd, "from"), "d1", "result", null));
+        assertEquals(ALICE, attr(h.one(), "to"));
+        h.receive(iq(holder, attr(fwd, "from"), "d1", "result", null));
+        assertTrue(h.take().isEmpty(), "a duplicate is dropped");
+        var stats = Statistics.of(h.component);
+        assertEquals(2, stats.get("dropped/not-pending"));
+        assertEquals(1, stats.get("dropped/wrong-resource"));
+        assertEquals(1, stats.get("dropped/not-from-target"));
+        assertEquals(1, stats.get("dropped/unknown-token"));
+    }
+
+    @Test
+    void requestTimesOutWithRemoteServerTimeoutWaitAndLateReplyIsDropped() {
+        ComponentHarness h = ComponentHarness.started(Map.of("target-address", TARGET,
+                "request-timeout", java.time.Duration.ofSeconds(5)));
+        h.online("a", 0);
+        h.receive(iq(ALICE, COMPONENT + "/r", "t1", "get", query("urn:example:echo")));
+        Packet fwd = h.one();
+        h.clock.addAndGet(4_000);
+        h.component.everySecond();
+        assertTrue(h.take().isEmpty());
+        h.clock.addAndGet(1_000);
+        h.component.everySecond();
+        assertError(h.one(), "t1", COMPONENT + "/r", ALICE, "wait", "remote-server-timeout");
+        h.receive(iq(attr(fwd, "to"), attr(fwd, "from"), "t1", "result", null));
+        assertTrue(h.take().isEmpty());
+        assertEquals(1, Statistics.of(h.component).get("timeouts"));
+    }
+
+    @Test
+    void resourceGoingOfflineMovesGetsAndFailsSets() {
+        ComponentHarness h = withTwoResources();
+        h.receive(iq(ALICE, COMPONENT, "g1", "get", query("urn:example:echo")));
+        Packet get = h.one();
+        String holder = attr(get, "to");
+        String other = holder.endsWith("/a") ? TARGET + "/b" : TARGET + "/a";
+        h.receive(stanza("presence", holder, COMPONENT, null, "unavailable"));
+        Packet moved = h.one();
+        assertEquals(other, attr(moved, "to"));
+        assertEquals(attr(get, "from"), attr(moved, "from"));
+        assertEquals("g1", attr(moved, "id"));
+
+        h.receive(iq(ALICE, COMPONENT, "s1", "set", query("urn:example:echo")));
+        Packet set = h.one();
+        assertEquals(other, attr(set, "to"), "the only resource left");
+        // The server's presence after a dropped connection: last presence plus type unavailable.
+        Element gone = stanza("presence", other, COMPONENT, null, "unavailable");
+        gone.addChild(new Element("priority", "1"));
+        h.receive(gone);
+        List<Packet> out = h.take();
+        assertEquals(2, out.size(), out.toString());
+        for (Packet p : out) {
+            assertError(p, attr(p, "id"), COMPONENT, ALICE, "wait", "recipient-unavailable");
+        }
+    }
+
+    @Test
+    void messagesGetFeatureNotImplementedAndErrorsAreNeverAnswered() {
+        ComponentHarness h = withTwoResources();
+        Element msg = stanza("message", ALICE, COMPONENT, "m1", "chat");
+        msg.addChild(new Element("body", "hi"));
+        h.receive(msg);
+        assertError(h.one(), "m1", COMPONENT, ALICE, "cancel", "feature-not-implemented");
+        h.receive(stanza("message", ALICE, COMPONENT, "m2", "error"));
+        h.receive(iq(ALICE, COMPONENT, "x", "error", null));
+        assertTrue(h.take().isEmpty());
+    }
+
+    @Test
+    void malformedInputGetsBadRequestOrIsDroppedAndNothingEscapes() {
+        ComponentHarness h = withTwoResources();
+        h.receive(iq(ALICE, COMPONENT, null, "get", query("urn:example:echo")));
+        assertError(h.one(), null, COMPONENT, ALICE, "modify", "bad-request");
+        h.receive(iq(ALICE, COMPONENT, "u1", "fetch", query("urn:example:echo")));
+        assertError(h.one(), "u1", COMPONENT, ALICE, "modify", "bad-request");
+        h.receive(iq(ALICE, COMPONENT, "c0", "get", null));
+        assertError(h.one(), "c0", COMPONENT, ALICE, "modify", "bad-request");
+        h.receive(iq(null, COMPONENT, "f0", "get", query("urn:example:echo")));
+        h.receive(stanza("presence", null, COMPONENT, null, null));
+        Element weird = new Element("handshake");
+        weird.setAttribute("to", COMPONENT);
+        h.receive(weird);
+        assertTrue(h.take().isEmpty());
+        assertEquals(0, h.component.core().pendingCount());
+    }
+
+    @Test
+    void presenceTracksResourcesAndDeniesOthersSubscriptions() {
+        ComponentHarness h = withTwoResources();
+        assertEquals(2, Statistics.of(h.component).get("online-resources"));
+        h.receive(stanza("presence", BOB, COMPONENT, null, "subscribe"));
+        Packet deny = h.one();
+        assertEquals("unsubscribed", attr(deny, "type"));
+        assertEquals("bob@example.org", attr(deny, "to"));
+        h.receive(stanza("presence", TARGET, COMPONENT, null, "subscribe"));
+        Packet ok = h.one();
+        assertEquals("subscribed", attr(ok, "type"));
+        assertEquals(TARGET, attr(ok, "to"));
+        h.receive(stanza("presence", TARGET + "/a", COMPONENT, null, "error"));
+        assertEquals(1, Statistics.of(h.component).get("online-resources"));
+    }
+
+    @Test
+    void stopAnswersEveryPendingRequest() {
+        ComponentHarness h = withTwoResources();
+        h.receive(iq(ALICE, COMPONENT, "p1", "get", query("urn:example:echo")));
+        h.receive(iq(BOB, COMPONENT, "p2", "set", query("urn:example:echo")));
+        h.take();
+        h.component.stop();
+        List<Packet> out = h.take();
+        assertEquals(2, out.size());
+        for (Packet p : out) {
+            assertError(p, attr(p, "id"), COMPONENT, attr(p, "to"), "wait", "service-unavailable");
+        }
+    }
+
+    @Test
+    void senderStanzasKeepOneThreadAndDifferentSendersSpread() {
+        ComponentHarness h = withTwoResources();
+        ClientProxyComponent c = h.component;
+        Packet a1 = packet(iq(ALICE, COMPONENT, "1", "get", query("x")));
+        Packet a2 = packet(iq(ALICE, COMPONENT + "/other", "2", "set", query("y")));
+        assertEquals(c.hashCodeForPacket(a1), c.hashCodeForPacket(a2));
+        java.util.Set<Integer> queues = new java.util.HashSet<>();
+        int threads = 8;
+        for (int i = 0; i < 64; i++) {
+            int hash = c.hashCodeForPacket(packet(iq("user" + i + "@example.com/r", COMPONENT, "1", "get", query("x"))));
+            queues.add(Math.abs(hash % threads));
+        }
+        assertTrue(queues.size() >= threads - 1, "64 senders spread over " + queues.size() + " of " + threads + " queues");
+    }
+
+    private static Packet packet(Element e) {
+        try {
+            return Packet.packetInstance(e);
+        } catch (Exception ex) {
+            throw new AssertionError(ex);
+        }
+    }
+
+    @Test
+    void componentInfoReportsTheProductVersion() {
+        ComponentHarness h = withTwoResources();
+        String version = h.component.getComponentInfo().getComponentVersion();
+        assertEquals(io.clientproxy.Version.current(), version);
+        assertNotEquals("unknown", version);
+        assertTrue(h.component instanceof tigase.kernel.beans.RegistrarBean);
+        assertTrue(h.component instanceof tigase.server.DisableDisco);
+    }
+
+    @Test
+    void discoQueriesGoToTheTargetLikeAnyRequest() {
+        ComponentHarness h = withTwoResources();
+        h.receive(iq(ALICE, COMPONENT, "d1", "get", query("http://jabber.org/protocol/disco#info")));
+        Packet fwd = h.one();
+        assertTrue(attr(fwd, "to").startsWith(TARGET + "/"));
+        assertNotNull(fwd.getElement().getChild("query", "http://jabber.org/protocol/disco#info"));
+        assertNull(fwd.getElement().getChild("error"));
+    }
+}

@@ -1,0 +1,123 @@
+package io.clientproxy.tigase;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clientproxy.core.InvalidSettingException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tigase.server.Packet;
+
+/** Every option is validated when Tigase initialises the bean, with the key and value in the log. */
+class ComponentConfigurationTest {
+    private final List<LogRecord> logged = new ArrayList<>();
+    private final Logger logger = Logger.getLogger(ClientProxyComponent.class.getName());
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            logged.add(r);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void listen() {
+        logger.addHandler(capture);
+    }
+
+    @AfterEach
+    void stopListening() {
+        logger.removeHandler(capture);
+    }
+
+    private String severe() {
+        return logged.stream().filter(r -> r.getLevel() == Level.SEVERE).map(LogRecord::getMessage)
+                .findFirst().orElseThrow(() -> new AssertionError("nothing logged at SEVERE"));
+    }
+
+    @Test
+    void targetAddressIsRequired() {
+        ComponentHarness h = new ComponentHarness(Map.of());
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, h.component::initialize);
+        assertEquals("target-address", e.key());
+        assertTrue(severe().contains("'target-address'"), severe());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "target-address, bot@example.com/res",
+            "target-address, example.com",
+            "jat-mode, secret",
+            "proxy-address, proxy.example.com/x",
+    })
+    void badStringValuesAreRefusedNamingKeyAndValue(String key, String value) {
+        Map<String, Object> config = new java.util.HashMap<>(Map.of("target-address", "bot@example.com"));
+        config.put(key, value);
+        ComponentHarness h = new ComponentHarness(config);
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, h.component::initialize);
+        assertEquals(key, e.key());
+        assertTrue(severe().contains("'" + key + "'") && severe().contains(value), severe());
+    }
+
+    @Test
+    void badNumbersAndDurationsAreRefused() {
+        for (Map.Entry<String, Object> bad : List.of(
+                Map.entry("request-timeout", (Object) Duration.ZERO),
+                Map.entry("jat-idle-timeout", (Object) Duration.ofSeconds(-1)),
+                Map.entry("max-pending", (Object) 0),
+                Map.entry("max-pending-per-sender", (Object) (-5)),
+                Map.entry("max-mappings", (Object) 0))) {
+            ComponentHarness h = new ComponentHarness(Map.of("target-address", "bot@example.com", bad.getKey(), bad.getValue()));
+            InvalidSettingException e = assertThrows(InvalidSettingException.class, h.component::initialize);
+            assertEquals(bad.getKey(), e.key());
+        }
+    }
+
+    @Test
+    void proxyAddressChangesTheAddressTowardTheTarget() {
+        ComponentHarness h = ComponentHarness.started(Map.of("target-address", "bot@example.com",
+                "proxy-address", "svc.example.net"));
+        h.component.stop();
+        h = new ComponentHarness(Map.of("target-address", "bot@example.com", "proxy-address", "svc.example.net"));
+        h.component.initialize();
+        h.component.start();
+        h.component.initializationCompleted();
+        Packet sub = h.one();
+        assertEquals("svc.example.net", ComponentHarness.attr(sub, "from"));
+    }
+
+    @Test
+    void subscribesAnywayWhenTigaseNeverSignalsInitialisation() {
+        ComponentHarness h = new ComponentHarness(Map.of("target-address", "bot@example.com"));
+        h.component.initialize();
+        h.component.start();
+        h.clock.addAndGet(9_999);
+        h.component.everySecond();
+        assertTrue(h.take().stream().noneMatch(p -> "subscribe".equals(ComponentHarness.attr(p, "type"))));
+        h.clock.addAndGet(1);
+        h.component.everySecond();
+        h.component.everySecond();
+        assertEquals(1, h.take().stream().filter(p -> "subscribe".equals(ComponentHarness.attr(p, "type"))).count());
+        h.component.initializationCompleted();
+        assertTrue(h.take().isEmpty(), "subscribes once");
+    }
+}

@@ -1,0 +1,144 @@
+package io.clientproxy.tigase;
+
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import tigase.kernel.beans.config.ConfigField;
+import tigase.server.Packet;
+import tigase.xml.Element;
+import tigase.xmpp.jid.JID;
+
+/**
+ * Drives the component the way Tigase does: configuration injected into the {@code @ConfigField}
+ * fields by alias, {@code setName}, {@code initialize}, {@code start}, packets into
+ * {@code processPacket}; and captures what it hands to {@code addOutPacket}.
+ */
+final class ComponentHarness {
+    static final String COMPONENT = "proxy.example.com";
+    static final String TARGET = "bot@example.com";
+    static final String ALICE = "alice@example.com/phone";
+    static final String BOB = "bob@example.org/desk";
+
+    final AtomicLong clock = new AtomicLong(5_000_000);
+    final List<Packet> out = new ArrayList<>();
+    final ClientProxyComponent component;
+
+    ComponentHarness(Map<String, Object> config) {
+        component = new ClientProxyComponent(clock::get) {
+            @Override
+            protected boolean addOutPacket(Packet packet) {
+                synchronized (out) {
+                    out.add(packet);
+                }
+                return true;
+            }
+        };
+        configure(component, config);
+        component.setName("proxy");
+    }
+
+    static ComponentHarness started(Map<String, Object> config) {
+        ComponentHarness h = new ComponentHarness(config);
+        h.component.initialize();
+        h.component.start();
+        h.component.initializationCompleted();
+        h.take();
+        return h;
+    }
+
+    /** Sets fields the way Tigase's kernel does: by the alias of their {@code @ConfigField}. */
+    static void configure(Object bean, Map<String, Object> config) {
+        for (Map.Entry<String, Object> e : config.entrySet()) {
+            Field field = null;
+            for (Class<?> c = bean.getClass(); c != null && field == null; c = c.getSuperclass()) {
+                for (Field f : c.getDeclaredFields()) {
+                    ConfigField cf = f.getAnnotation(ConfigField.class);
+                    if (cf != null && cf.alias().equals(e.getKey())) {
+                        field = f;
+                    }
+                }
+            }
+            if (field == null) {
+                throw new AssertionError("no @ConfigField with alias " + e.getKey());
+            }
+            try {
+                field.setAccessible(true);
+                field.set(bean, e.getValue());
+            } catch (IllegalAccessException ex) {
+                throw new AssertionError(ex);
+            }
+        }
+    }
+
+    List<Packet> take() {
+        synchronized (out) {
+            List<Packet> copy = new ArrayList<>(out);
+            out.clear();
+            return copy;
+        }
+    }
+
+    Packet one() {
+        List<Packet> all = take();
+        if (all.size() != 1) {
+            throw new AssertionError("expected exactly one packet out, got " + all);
+        }
+        return all.get(0);
+    }
+
+    void receive(Element stanza) {
+        try {
+            component.processPacket(Packet.packetInstance(stanza));
+        } catch (Exception e) {
+            throw new AssertionError("could not build a packet of " + stanza, e);
+        }
+    }
+
+    /** The target's resource comes online with a priority, as Tigase delivers it. */
+    void online(String resource, int priority) {
+        Element p = stanza("presence", TARGET + "/" + resource, COMPONENT, null, null);
+        p.addChild(new Element("priority", String.valueOf(priority)));
+        receive(p);
+    }
+
+    static Element stanza(String name, String from, String to, String id, String type) {
+        Element e = new Element(name);
+        if (from != null) {
+            e.setAttribute("from", from);
+        }
+        if (to != null) {
+            e.setAttribute("to", to);
+        }
+        if (id != null) {
+            e.setAttribute("id", id);
+        }
+        if (type != null) {
+            e.setAttribute("type", type);
+        }
+        return e;
+    }
+
+    static Element iq(String from, String to, String id, String type, Element child) {
+        Element e = stanza("iq", from, to, id, type);
+        if (child != null) {
+            e.addChild(child);
+        }
+        return e;
+    }
+
+    static Element query(String xmlns) {
+        Element q = new Element("query");
+        q.setXMLNS(xmlns);
+        return q;
+    }
+
+    static String attr(Packet p, String name) {
+        return p.getElement().getAttributeStaticStr(name);
+    }
+
+    static JID jid(String s) {
+        return JID.jidInstanceNS(s);
+    }
+}
