@@ -1,0 +1,113 @@
+package io.clientproxy.e2e;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+
+import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
+import org.jivesoftware.smack.ReconnectionManager;
+import org.jivesoftware.smack.SmackConfiguration;
+import org.jivesoftware.smack.SmackException;
+import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.java7.Java7SmackInitializer;
+import org.jivesoftware.smack.packet.Presence;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+
+/**
+ * Opens logged-in Smack 4.4 client connections to a test XMPP server (plain TCP on loopback,
+ * {@link SecurityMode#disabled}, no automatic reconnection).
+ */
+public final class XmppClients {
+
+    /** Default packet reply timeout for test clients. */
+    public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(10);
+
+    static {
+        init();
+    }
+
+    private XmppClients() {
+    }
+
+    /**
+     * Makes sure Smack is initialised in a plain JUnit JVM: loading {@link SmackConfiguration}
+     * runs the startup classes listed in smack-config.xml (TCP, IM, extensions, the smack-java8
+     * Base64 encoders needed by SCRAM); the explicit Java7 initializer call is a harmless repeat
+     * that fails at compile time if smack-java8 is missing.
+     */
+    public static void init() {
+        SmackConfiguration.getVersion();
+        new Java7SmackInitializer().initialize();
+    }
+
+    /** Connects to a {@link ProsodyServer}'s c2s port as {@code user@server.domain()/resource}. */
+    public static XMPPTCPConnection connect(ProsodyServer server, String user, String password, String resource,
+            int priority) throws IOException, InterruptedException, XMPPException, SmackException {
+        return connect(server.host(), server.c2sPort(), server.domain(), user, password, resource, priority,
+                DEFAULT_REPLY_TIMEOUT);
+    }
+
+    /** As {@link #connect(ProsodyServer, String, String, String, int)} with a reply timeout. */
+    public static XMPPTCPConnection connect(ProsodyServer server, String user, String password, String resource,
+            int priority, Duration replyTimeout) throws IOException, InterruptedException, XMPPException, SmackException {
+        return connect(server.host(), server.c2sPort(), server.domain(), user, password, resource, priority,
+                replyTimeout);
+    }
+
+    /**
+     * Connects, logs in and sends initial presence with {@code priority} (-128..127).
+     *
+     * @param host IP address of the server (no DNS lookup is done), e.g. {@code 127.0.0.1}
+     * @param domain XMPP domain of the account
+     */
+    public static XMPPTCPConnection connect(String host, int port, String domain, String user, String password,
+            String resource, int priority, Duration replyTimeout)
+            throws IOException, InterruptedException, XMPPException, SmackException {
+        XMPPTCPConnection conn = connectAndLogin(host, port, domain, user, password, resource, replyTimeout);
+        try {
+            sendPresence(conn, priority);
+        } catch (RuntimeException | SmackException.NotConnectedException | InterruptedException e) {
+            conn.disconnect();
+            throw e;
+        }
+        return conn;
+    }
+
+    /** Connects and logs in without sending any presence (the resource stays unavailable). */
+    public static XMPPTCPConnection connectAndLogin(String host, int port, String domain, String user,
+            String password, String resource, Duration replyTimeout)
+            throws IOException, InterruptedException, XMPPException, SmackException {
+        XMPPTCPConnectionConfiguration config = XMPPTCPConnectionConfiguration.builder()
+                .setXmppDomain(domain)
+                .setHostAddress(InetAddress.getByName(host))
+                .setPort(port)
+                .setUsernameAndPassword(user, password)
+                .setResource(resource)
+                .setSecurityMode(SecurityMode.disabled)
+                .setSendPresence(false)
+                .setCompressionEnabled(false)
+                .build();
+        XMPPTCPConnection conn = new XMPPTCPConnection(config);
+        conn.setReplyTimeout(replyTimeout.toMillis());
+        ReconnectionManager.getInstanceFor(conn).disableAutomaticReconnection();
+        try {
+            conn.connect();
+            conn.login();
+        } catch (IOException | InterruptedException | XMPPException | SmackException | RuntimeException e) {
+            conn.disconnect();
+            throw e;
+        }
+        return conn;
+    }
+
+    /** Sends available presence with the given priority. */
+    public static void sendPresence(XMPPTCPConnection conn, int priority)
+            throws SmackException.NotConnectedException, InterruptedException {
+        Presence presence = conn.getStanzaFactory().buildPresenceStanza()
+                .ofType(Presence.Type.available)
+                .setPriority(priority)
+                .build();
+        conn.sendStanza(presence);
+    }
+}

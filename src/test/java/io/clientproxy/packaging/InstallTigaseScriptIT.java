@@ -1,0 +1,68 @@
+package io.clientproxy.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** scripts/install-tigase on a directory laid out like a Tigase 8.4 installation. */
+class InstallTigaseScriptIT {
+    @TempDir
+    Path tigase;
+
+    private record Run(int status, String output) {}
+
+    private Run install(String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", "scripts/install-tigase"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Run(p.exitValue(), out);
+    }
+
+    private void layOut() throws IOException {
+        Files.createDirectories(tigase.resolve("jars"));
+        Files.createDirectories(tigase.resolve("etc"));
+        Files.writeString(tigase.resolve("etc/config.tdsl"), "'config-type' = 'default'\n");
+        Files.writeString(tigase.resolve("jars/tigase-client-proxy-0.0.1.jar"), "old");
+    }
+
+    @Test
+    void copiesTheJarAndAddsTheBeanOnce() throws Exception {
+        layOut();
+        Run first = install(tigase.toString(), "bot@example.com", "proxy");
+        assertEquals(0, first.status(), first.output());
+        try (Stream<Path> jars = Files.list(tigase.resolve("jars"))) {
+            List<String> names = jars.map(p -> p.getFileName().toString()).toList();
+            assertEquals(List.of(Path.of(System.getProperty("proxy.jar")).getFileName().toString()), names,
+                    "the old version is replaced");
+        }
+        String config = Files.readString(tigase.resolve("etc/config.tdsl"));
+        assertTrue(config.contains("'proxy' (class: 'io.clientproxy.tigase.ClientProxyComponent') {"), config);
+        assertTrue(config.contains("'target-address' = 'bot@example.com'"), config);
+        assertFalse(config.contains("//"), "config.tdsl takes # comments only");
+
+        Run second = install(tigase.toString(), "bot@example.com", "proxy");
+        assertEquals(0, second.status(), second.output());
+        assertEquals(config, Files.readString(tigase.resolve("etc/config.tdsl")), "a second run adds nothing");
+    }
+
+    @Test
+    void refusesBadArguments() throws Exception {
+        layOut();
+        assertEquals(2, install(tigase.toString(), "bot@example.com/resource").status());
+        assertEquals(2, install(tigase.toString(), "example.com").status());
+        assertEquals(2, install(tigase.resolve("nowhere").toString(), "bot@example.com").status());
+        assertEquals(2, install().status());
+    }
+}
