@@ -70,8 +70,9 @@ public final class ProxyCore<S> {
         this.subscription = new TargetSubscription(settings.resubscribeMin().toMillis(), settings.resubscribeMax().toMillis());
     }
 
+    /** A core with the balancer the settings name, the system's monotonic clock and the default shards. */
     public ProxyCore(ProxySettings settings, Jid component, Outbox<S> outbox) {
-        this(settings, component, outbox, Balancer.RANDOM, ProxyCore::monotonicMillis, DEFAULT_SHARDS);
+        this(settings, component, outbox, settings.balancer().create(), ProxyCore::monotonicMillis, DEFAULT_SHARDS);
     }
 
     public static long monotonicMillis() {

@@ -15,7 +15,8 @@ public record ProxySettings(
         Duration jatIdleTimeout,
         int maxMappings,
         Duration resubscribeMin,
-        Duration resubscribeMax) {
+        Duration resubscribeMax,
+        Balancer.Policy balancer) {
 
     public static final String TARGET_ADDRESS = "target-address";
     public static final String REQUEST_TIMEOUT = "request-timeout";
@@ -26,6 +27,7 @@ public record ProxySettings(
     public static final String MAX_MAPPINGS = "max-mappings";
     public static final String RESUBSCRIBE_MIN = "resubscribe-min";
     public static final String RESUBSCRIBE_MAX = "resubscribe-max";
+    public static final String BALANCER = "balancer";
 
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     public static final JatMode DEFAULT_JAT_MODE = JatMode.OPAQUE;
@@ -35,6 +37,7 @@ public record ProxySettings(
     public static final int DEFAULT_MAX_MAPPINGS = 100_000;
     public static final Duration DEFAULT_RESUBSCRIBE_MIN = Duration.ofSeconds(30);
     public static final Duration DEFAULT_RESUBSCRIBE_MAX = Duration.ofHours(1);
+    public static final Balancer.Policy DEFAULT_BALANCER = Balancer.Policy.RANDOM;
 
     public ProxySettings {
         if (target == null) {
@@ -56,6 +59,19 @@ public record ProxySettings(
         if (resubscribeMax.compareTo(resubscribeMin) < 0) {
             throw new InvalidSettingException(RESUBSCRIBE_MAX, resubscribeMax, "must not be shorter than " + RESUBSCRIBE_MIN + " (" + resubscribeMin + ")");
         }
+        if (balancer == null) {
+            throw new InvalidSettingException(BALANCER, null, BALANCER_CHOICES);
+        }
+    }
+
+    private static final String BALANCER_CHOICES = "one of random, round-robin, least-pending, priority, sticky";
+
+    public static Balancer.Policy parseBalancer(String text) {
+        Balancer.Policy policy = Balancer.Policy.parse(text == null ? null : text.trim());
+        if (policy == null) {
+            throw new InvalidSettingException(BALANCER, text, BALANCER_CHOICES);
+        }
+        return policy;
     }
 
     /** Settings with every default and the given target. */
@@ -112,6 +128,7 @@ public record ProxySettings(
         private int maxMappings = DEFAULT_MAX_MAPPINGS;
         private Duration resubscribeMin = DEFAULT_RESUBSCRIBE_MIN;
         private Duration resubscribeMax = DEFAULT_RESUBSCRIBE_MAX;
+        private Balancer.Policy balancer = DEFAULT_BALANCER;
 
         public Builder target(Jid target) { this.target = target; return this; }
         public Builder requestTimeout(Duration v) { this.requestTimeout = v; return this; }
@@ -122,10 +139,11 @@ public record ProxySettings(
         public Builder maxMappings(int v) { this.maxMappings = v; return this; }
         public Builder resubscribeMin(Duration v) { this.resubscribeMin = v; return this; }
         public Builder resubscribeMax(Duration v) { this.resubscribeMax = v; return this; }
+        public Builder balancer(Balancer.Policy v) { this.balancer = v; return this; }
 
         public ProxySettings build() {
             return new ProxySettings(target, requestTimeout, jatMode, maxPending, maxPendingPerSender,
-                    jatIdleTimeout, maxMappings, resubscribeMin, resubscribeMax);
+                    jatIdleTimeout, maxMappings, resubscribeMin, resubscribeMax, balancer);
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.clientproxy.tigase;
 
 import io.clientproxy.Version;
-import io.clientproxy.core.Balancer;
 import io.clientproxy.core.Condition;
 import io.clientproxy.core.InvalidSettingException;
 import io.clientproxy.core.Jid;
@@ -73,6 +72,9 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     @ConfigField(desc = "Longest wait between subscription requests after denials", alias = ProxySettings.RESUBSCRIBE_MAX)
     private Duration resubscribeMax = ProxySettings.DEFAULT_RESUBSCRIBE_MAX;
 
+    @ConfigField(desc = "Which online resource gets a request: random, round-robin, least-pending, priority or sticky", alias = ProxySettings.BALANCER)
+    private String balancer = ProxySettings.DEFAULT_BALANCER.configName();
+
     @ConfigField(desc = "The component's address toward the target (default: <bean name>.<target's domain>)", alias = "proxy-address")
     private String proxyAddress;
 
@@ -125,6 +127,7 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
                 .maxMappings(maxMappings)
                 .resubscribeMin(resubscribeMin)
                 .resubscribeMax(resubscribeMax)
+                .balancer(ProxySettings.parseBalancer(balancer))
                 .build();
     }
 
@@ -142,8 +145,8 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
                 throw new InvalidSettingException("proxy-address", proxyAddress, "must be a bare domain such as proxy.example.com");
             }
         }
-        return new ProxyCore<>(settings, component, new PacketOutbox(this::addOutPacket), Balancer.RANDOM,
-                clock, ProxyCore.DEFAULT_SHARDS);
+        return new ProxyCore<>(settings, component, new PacketOutbox(this::addOutPacket),
+                settings.balancer().create(), clock, ProxyCore.DEFAULT_SHARDS);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.clientproxy.tigase;
 
 import io.clientproxy.core.Jid;
+import java.util.Locale;
 import tigase.xmpp.jid.JID;
 
 /** Translation between Tigase's JID and the core's address type. */
@@ -9,7 +10,8 @@ final class TigaseJids {
     }
 
     static Jid toCore(JID jid) {
-        return jid == null ? null : Jid.of(jid.getBareJID().toString(), jid.getResource());
+        // Tigase keeps the local part's case and compares it ignoring case; the core compares strings.
+        return jid == null ? null : Jid.of(jid.getBareJID().toString().toLowerCase(Locale.ROOT), jid.getResource());
     }
 
     static JID toTigase(Jid jid) {
