@@ -29,6 +29,8 @@ final class JatTable<S> {
             "too many of your requests are pending at this service; wait for their answers");
     private static final StanzaError TOO_MANY_SENDERS = StanzaError.of(Condition.RESOURCE_CONSTRAINT,
             "this service is serving too many senders; try again later");
+    private static final StanzaError TOO_FAST = StanzaError.of(Condition.POLICY_VIOLATION,
+            "too many requests from you; slow down");
     private static final StanzaError DUPLICATE_ID = StanzaError.of(Condition.BAD_REQUEST,
             "a request with this id from this address is still pending; use a new id");
 
@@ -78,6 +80,12 @@ final class JatTable<S> {
                 mappingsTotal.incrementAndGet();
                 shard.idle.addLast(mapping);
                 mapping.idleSince = now;
+                if (settings.rateLimit() > 0) {
+                    mapping.rate = new RateLimit(settings.rateLimit(), settings.rateBurst(), now);
+                }
+            }
+            if (mapping.rate != null && !mapping.rate.tryAcquire(now)) {
+                return TOO_FAST;
             }
             if (mapping.pending(id) != null) {
                 return DUPLICATE_ID;

@@ -39,6 +39,8 @@ public final class ProxyCore<S> {
             "the proxy offers no service of its own to the target account");
     static final StanzaError OUTBOUND_OFF = StanzaError.of(Condition.FEATURE_NOT_IMPLEMENTED,
             "requests from the implementing client to senders are not enabled");
+    static final StanzaError NOT_ALLOWED = StanzaError.of(Condition.FORBIDDEN,
+            "this service is not open to you");
     static final StanzaError SHUTTING_DOWN = new StanzaError(Condition.SERVICE_UNAVAILABLE, ErrorType.WAIT,
             "the proxy is shutting down");
 
@@ -140,6 +142,10 @@ public final class ProxyCore<S> {
     }
 
     private void forwardRequest(S stanza, Jid sender, Jid addressUsed, String id, IqType type) {
+        if (!settings.allowedSenders().allows(sender)) {
+            reject(stanza, addressUsed, sender, NOT_ALLOWED);
+            return;
+        }
         TargetResource[] online = pool.snapshot();
         if (online.length == 0) {
             reject(stanza, addressUsed, sender, NO_RESOURCE);

@@ -16,7 +16,10 @@ public record ProxySettings(
         int maxMappings,
         Duration resubscribeMin,
         Duration resubscribeMax,
-        Balancer.Policy balancer) {
+        Balancer.Policy balancer,
+        SenderFilter allowedSenders,
+        double rateLimit,
+        int rateBurst) {
 
     public static final String TARGET_ADDRESS = "target-address";
     public static final String REQUEST_TIMEOUT = "request-timeout";
@@ -28,6 +31,9 @@ public record ProxySettings(
     public static final String RESUBSCRIBE_MIN = "resubscribe-min";
     public static final String RESUBSCRIBE_MAX = "resubscribe-max";
     public static final String BALANCER = "balancer";
+    public static final String ALLOWED_SENDERS = "allowed-senders";
+    public static final String RATE_LIMIT = "rate-limit";
+    public static final String RATE_BURST = "rate-burst";
 
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     public static final JatMode DEFAULT_JAT_MODE = JatMode.OPAQUE;
@@ -38,6 +44,9 @@ public record ProxySettings(
     public static final Duration DEFAULT_RESUBSCRIBE_MIN = Duration.ofSeconds(30);
     public static final Duration DEFAULT_RESUBSCRIBE_MAX = Duration.ofHours(1);
     public static final Balancer.Policy DEFAULT_BALANCER = Balancer.Policy.RANDOM;
+    /** Requests per second per sender; 0 turns rate limiting off. */
+    public static final double DEFAULT_RATE_LIMIT = 0;
+    public static final int DEFAULT_RATE_BURST = 20;
 
     public ProxySettings {
         if (target == null) {
@@ -62,6 +71,13 @@ public record ProxySettings(
         if (balancer == null) {
             throw new InvalidSettingException(BALANCER, null, BALANCER_CHOICES);
         }
+        if (allowedSenders == null) {
+            throw new InvalidSettingException(ALLOWED_SENDERS, null, "a list of domains and JIDs, empty for everyone");
+        }
+        if (!(rateLimit >= 0) || Double.isInfinite(rateLimit)) {
+            throw new InvalidSettingException(RATE_LIMIT, rateLimit, "requests per second per sender, 0 for no limit");
+        }
+        atLeastOne(RATE_BURST, rateBurst);
     }
 
     private static final String BALANCER_CHOICES = "one of random, round-robin, least-pending, priority, sticky";
@@ -129,6 +145,9 @@ public record ProxySettings(
         private Duration resubscribeMin = DEFAULT_RESUBSCRIBE_MIN;
         private Duration resubscribeMax = DEFAULT_RESUBSCRIBE_MAX;
         private Balancer.Policy balancer = DEFAULT_BALANCER;
+        private SenderFilter allowedSenders = SenderFilter.parse(java.util.List.of());
+        private double rateLimit = DEFAULT_RATE_LIMIT;
+        private int rateBurst = DEFAULT_RATE_BURST;
 
         public Builder target(Jid target) { this.target = target; return this; }
         public Builder requestTimeout(Duration v) { this.requestTimeout = v; return this; }
@@ -140,10 +159,14 @@ public record ProxySettings(
         public Builder resubscribeMin(Duration v) { this.resubscribeMin = v; return this; }
         public Builder resubscribeMax(Duration v) { this.resubscribeMax = v; return this; }
         public Builder balancer(Balancer.Policy v) { this.balancer = v; return this; }
+        public Builder allowedSenders(SenderFilter v) { this.allowedSenders = v; return this; }
+        public Builder rateLimit(double perSecond) { this.rateLimit = perSecond; return this; }
+        public Builder rateBurst(int v) { this.rateBurst = v; return this; }
 
         public ProxySettings build() {
             return new ProxySettings(target, requestTimeout, jatMode, maxPending, maxPendingPerSender,
-                    jatIdleTimeout, maxMappings, resubscribeMin, resubscribeMax, balancer);
+                    jatIdleTimeout, maxMappings, resubscribeMin, resubscribeMax, balancer,
+                    allowedSenders, rateLimit, rateBurst);
         }
     }
 }

@@ -14,6 +14,8 @@ final class SenderMapping<S> extends IntrusiveList.Node {
     private HashMap<String, PendingRequest<S>> pending;
     /** When the last pending request settled; meaningful only while idle. */
     long idleSince;
+    /** Null when rate limiting is off. */
+    RateLimit rate;
 
     SenderMapping(Jid sender, String token, Jid encoded) {
         this.sender = sender;

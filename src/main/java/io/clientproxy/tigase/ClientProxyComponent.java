@@ -6,6 +6,7 @@ import io.clientproxy.core.InvalidSettingException;
 import io.clientproxy.core.Jid;
 import io.clientproxy.core.ProxyCore;
 import io.clientproxy.core.ProxySettings;
+import io.clientproxy.core.SenderFilter;
 import io.clientproxy.core.StanzaError;
 import java.time.Duration;
 import java.util.List;
@@ -75,6 +76,15 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     @ConfigField(desc = "Which online resource gets a request: random, round-robin, least-pending, priority or sticky", alias = ProxySettings.BALANCER)
     private String balancer = ProxySettings.DEFAULT_BALANCER.configName();
 
+    @ConfigField(desc = "Who may send requests: domains, bare JIDs and full JIDs; empty for everyone", alias = ProxySettings.ALLOWED_SENDERS)
+    private String[] allowedSenders = new String[0];
+
+    @ConfigField(desc = "Requests per second one sender may make on average (0: no limit)", alias = ProxySettings.RATE_LIMIT)
+    private int rateLimit = (int) ProxySettings.DEFAULT_RATE_LIMIT;
+
+    @ConfigField(desc = "Requests one sender may make at once before the rate limit applies", alias = ProxySettings.RATE_BURST)
+    private int rateBurst = ProxySettings.DEFAULT_RATE_BURST;
+
     @ConfigField(desc = "The component's address toward the target (default: <bean name>.<target's domain>)", alias = "proxy-address")
     private String proxyAddress;
 
@@ -128,6 +138,9 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
                 .resubscribeMin(resubscribeMin)
                 .resubscribeMax(resubscribeMax)
                 .balancer(ProxySettings.parseBalancer(balancer))
+                .allowedSenders(SenderFilter.parse(allowedSenders == null ? List.of() : List.of(allowedSenders)))
+                .rateLimit(rateLimit)
+                .rateBurst(rateBurst)
                 .build();
     }
 

@@ -120,4 +120,36 @@ class ComponentConfigurationTest {
         h.component.initializationCompleted();
         assertTrue(h.take().isEmpty(), "subscribes once");
     }
+
+    @Test
+    void accessControlOptionsReachTheCore() {
+        ComponentHarness h = ComponentHarness.started(Map.of("target-address", "bot@example.com",
+                "allowed-senders", new String[] {"example.org"}, "rate-limit", 1, "rate-burst", 1,
+                "balancer", "round-robin"));
+        h.online("a", 0);
+        h.receive(ComponentHarness.iq(ComponentHarness.ALICE, ComponentHarness.COMPONENT, "1", "get",
+                ComponentHarness.query("urn:example:echo")));
+        Packet denied = h.one();
+        assertEquals("auth", denied.getElement().getChild("error").getAttributeStaticStr("type"));
+        assertTrue(denied.getElement().getChild("error").getChild("forbidden", io.clientproxy.core.Condition.STANZAS_NS) != null);
+        h.receive(ComponentHarness.iq(ComponentHarness.BOB, ComponentHarness.COMPONENT, "1", "get",
+                ComponentHarness.query("urn:example:echo")));
+        assertEquals("bot@example.com/a", ComponentHarness.attr(h.one(), "to"));
+        h.receive(ComponentHarness.iq(ComponentHarness.BOB, ComponentHarness.COMPONENT, "2", "get",
+                ComponentHarness.query("urn:example:echo")));
+        assertTrue(h.one().getElement().getChild("error").getChild("policy-violation", io.clientproxy.core.Condition.STANZAS_NS) != null);
+    }
+
+    @Test
+    void badAccessControlValuesAreRefused() {
+        for (Map.Entry<String, Object> bad : List.of(
+                Map.entry("allowed-senders", (Object) new String[] {"@nope"}),
+                Map.entry("rate-limit", (Object) (-1)),
+                Map.entry("rate-burst", (Object) 0),
+                Map.entry("balancer", (Object) "fastest"))) {
+            ComponentHarness h = new ComponentHarness(Map.of("target-address", "bot@example.com", bad.getKey(), bad.getValue()));
+            InvalidSettingException e = assertThrows(InvalidSettingException.class, h.component::initialize);
+            assertEquals(bad.getKey(), e.key());
+        }
+    }
 }

@@ -1,0 +1,58 @@
+package io.clientproxy.core;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Who may use the service ({@code allowed-senders}): entries are domains ({@code example.com}:
+ * every address there), bare JIDs (every resource of an account) or full JIDs. No entries: everyone.
+ */
+public final class SenderFilter {
+    private final Set<String> domains = new HashSet<>();
+    private final Set<String> bareJids = new HashSet<>();
+    private final Set<Jid> fullJids = new HashSet<>();
+
+    private SenderFilter(List<Jid> entries) {
+        for (Jid e : entries) {
+            if (!e.isBare()) {
+                fullJids.add(e);
+            } else if (e.local() == null) {
+                domains.add(e.domain());
+            } else {
+                bareJids.add(e.bare());
+            }
+        }
+    }
+
+    /**
+     * Parses the entries, naming the option in the error.
+     *
+     * @throws InvalidSettingException for an entry that is not a JID or domain
+     */
+    public static SenderFilter parse(List<String> entries) {
+        List<Jid> parsed = new java.util.ArrayList<>();
+        for (String entry : entries == null ? List.<String>of() : entries) {
+            if (entry == null || entry.isBlank()) {
+                continue;
+            }
+            try {
+                parsed.add(Jid.parse(entry.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(ProxySettings.ALLOWED_SENDERS, entry, "not a domain or JID");
+            }
+        }
+        return new SenderFilter(parsed);
+    }
+
+    public boolean allowsEveryone() {
+        return domains.isEmpty() && bareJids.isEmpty() && fullJids.isEmpty();
+    }
+
+    public boolean allows(Jid sender) {
+        return allowsEveryone()
+                || domains.contains(sender.domain())
+                || bareJids.contains(sender.bare())
+                || fullJids.contains(sender);
+    }
+}
