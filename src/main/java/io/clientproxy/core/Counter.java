@@ -23,7 +23,9 @@ public enum Counter {
     /** Presence probes sent to the target. */
     PROBES_SENT,
     /** JAT mappings that expired after being idle. */
-    MAPPINGS_EXPIRED;
+    MAPPINGS_EXPIRED,
+    /** Disco queries the component answered itself (disco local or fallback). */
+    DISCO_ANSWERED;
 
     private final String key = name().toLowerCase(Locale.ROOT).replace('_', '-');
 

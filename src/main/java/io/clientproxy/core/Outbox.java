@@ -19,4 +19,17 @@ public interface Outbox<S> {
 
     /** Send a presence of the given type ({@code null} for available) with no payload. */
     void presence(Jid from, Jid to, String type);
+
+    /**
+     * Answer a disco#info {@code request} with a result carrying {@code info}: one
+     * {@code <identity/>} and a {@code <feature/>} per feature, keeping the query's {@code node}.
+     */
+    default void discoInfo(S request, Jid from, Jid to, DiscoInfo info) {
+        throw new UnsupportedOperationException("TODO(standalone): local disco answers");
+    }
+
+    /** Answer a disco#items {@code request} with an empty result query, keeping its {@code node}. */
+    default void discoItems(S request, Jid from, Jid to) {
+        throw new UnsupportedOperationException("TODO(standalone): local disco answers");
+    }
 }

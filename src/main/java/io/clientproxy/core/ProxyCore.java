@@ -107,6 +107,14 @@ public final class ProxyCore<S> {
      * @param children how many child elements the IQ has
      */
     public void onIq(S stanza, Jid from, Jid to, String id, String type, int children) {
+        onIq(stanza, from, to, id, type, children, null);
+    }
+
+    /**
+     * An IQ addressed to the component, with the namespace of its child (which decides, for
+     * example, whether it is a service discovery query).
+     */
+    public void onIq(S stanza, Jid from, Jid to, String id, String type, int children, String childNamespace) {
         if (from == null) {
             drop(DropReason.NO_FROM, stanza);
             return;
@@ -134,10 +142,36 @@ public final class ProxyCore<S> {
             reject(stanza, replyFrom, from, NO_ID);
         } else if (children != 1) {
             reject(stanza, replyFrom, from, NOT_ONE_CHILD);
+        } else if (iqType == IqType.GET && answersDiscoLocally(childNamespace)) {
+            answerDisco(stanza, replyFrom, from, childNamespace);
         } else if (fromTarget) {
             reject(stanza, replyFrom, from, to != null && to.resource() != null ? OUTBOUND_OFF : TARGET_TO_COMPONENT);
         } else {
             forwardRequest(stanza, from, replyFrom, id, iqType);
+        }
+    }
+
+    private boolean answersDiscoLocally(String namespace) {
+        if (!DiscoInfo.INFO_NS.equals(namespace) && !DiscoInfo.ITEMS_NS.equals(namespace)) {
+            return false;
+        }
+        return switch (settings.disco()) {
+            case FORWARD -> false;
+            case LOCAL -> true;
+            case FALLBACK -> pool.size() == 0;
+        };
+    }
+
+    private void answerDisco(S stanza, Jid from, Jid to, String namespace) {
+        if (!settings.allowedSenders().allows(to) && !to.hasBare(target.bare())) {
+            reject(stanza, from, to, NOT_ALLOWED);
+            return;
+        }
+        counters.count(Counter.DISCO_ANSWERED);
+        if (DiscoInfo.INFO_NS.equals(namespace)) {
+            outbox.discoInfo(stanza, from, to, settings.discoInfo());
+        } else {
+            outbox.discoItems(stanza, from, to);
         }
     }
 

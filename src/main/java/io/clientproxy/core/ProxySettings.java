@@ -19,7 +19,9 @@ public record ProxySettings(
         Balancer.Policy balancer,
         SenderFilter allowedSenders,
         double rateLimit,
-        int rateBurst) {
+        int rateBurst,
+        DiscoMode disco,
+        DiscoInfo discoInfo) {
 
     public static final String TARGET_ADDRESS = "target-address";
     public static final String REQUEST_TIMEOUT = "request-timeout";
@@ -34,6 +36,11 @@ public record ProxySettings(
     public static final String ALLOWED_SENDERS = "allowed-senders";
     public static final String RATE_LIMIT = "rate-limit";
     public static final String RATE_BURST = "rate-burst";
+    public static final String DISCO = "disco";
+    public static final String DISCO_CATEGORY = "disco-category";
+    public static final String DISCO_TYPE = "disco-type";
+    public static final String DISCO_NAME = "disco-name";
+    public static final String DISCO_FEATURES = "disco-features";
 
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     public static final JatMode DEFAULT_JAT_MODE = JatMode.OPAQUE;
@@ -47,6 +54,10 @@ public record ProxySettings(
     /** Requests per second per sender; 0 turns rate limiting off. */
     public static final double DEFAULT_RATE_LIMIT = 0;
     public static final int DEFAULT_RATE_BURST = 20;
+    public static final DiscoMode DEFAULT_DISCO = DiscoMode.FORWARD;
+    public static final String DEFAULT_DISCO_CATEGORY = "component";
+    public static final String DEFAULT_DISCO_TYPE = "generic";
+    public static final String DEFAULT_DISCO_NAME = "Client proxy";
 
     public ProxySettings {
         if (target == null) {
@@ -78,6 +89,22 @@ public record ProxySettings(
             throw new InvalidSettingException(RATE_LIMIT, rateLimit, "requests per second per sender, 0 for no limit");
         }
         atLeastOne(RATE_BURST, rateBurst);
+        if (disco == null) {
+            throw new InvalidSettingException(DISCO, null, DISCO_CHOICES);
+        }
+        if (discoInfo == null) {
+            throw new InvalidSettingException(DISCO_CATEGORY, null, "an identity is needed");
+        }
+    }
+
+    private static final String DISCO_CHOICES = "one of forward, local, fallback";
+
+    public static DiscoMode parseDisco(String text) {
+        DiscoMode mode = DiscoMode.parse(text == null ? null : text.trim());
+        if (mode == null) {
+            throw new InvalidSettingException(DISCO, text, DISCO_CHOICES);
+        }
+        return mode;
     }
 
     private static final String BALANCER_CHOICES = "one of random, round-robin, least-pending, priority, sticky";
@@ -148,6 +175,8 @@ public record ProxySettings(
         private SenderFilter allowedSenders = SenderFilter.parse(java.util.List.of());
         private double rateLimit = DEFAULT_RATE_LIMIT;
         private int rateBurst = DEFAULT_RATE_BURST;
+        private DiscoMode disco = DEFAULT_DISCO;
+        private DiscoInfo discoInfo = new DiscoInfo(DEFAULT_DISCO_CATEGORY, DEFAULT_DISCO_TYPE, DEFAULT_DISCO_NAME, java.util.List.of());
 
         public Builder target(Jid target) { this.target = target; return this; }
         public Builder requestTimeout(Duration v) { this.requestTimeout = v; return this; }
@@ -162,11 +191,13 @@ public record ProxySettings(
         public Builder allowedSenders(SenderFilter v) { this.allowedSenders = v; return this; }
         public Builder rateLimit(double perSecond) { this.rateLimit = perSecond; return this; }
         public Builder rateBurst(int v) { this.rateBurst = v; return this; }
+        public Builder disco(DiscoMode v) { this.disco = v; return this; }
+        public Builder discoInfo(DiscoInfo v) { this.discoInfo = v; return this; }
 
         public ProxySettings build() {
             return new ProxySettings(target, requestTimeout, jatMode, maxPending, maxPendingPerSender,
                     jatIdleTimeout, maxMappings, resubscribeMin, resubscribeMax, balancer,
-                    allowedSenders, rateLimit, rateBurst);
+                    allowedSenders, rateLimit, rateBurst, disco, discoInfo);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.clientproxy.tigase;
 
 import io.clientproxy.Version;
 import io.clientproxy.core.Condition;
+import io.clientproxy.core.DiscoInfo;
 import io.clientproxy.core.InvalidSettingException;
 import io.clientproxy.core.Jid;
 import io.clientproxy.core.ProxyCore;
@@ -85,6 +86,21 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     @ConfigField(desc = "Requests one sender may make at once before the rate limit applies", alias = ProxySettings.RATE_BURST)
     private int rateBurst = ProxySettings.DEFAULT_RATE_BURST;
 
+    @ConfigField(desc = "Who answers disco queries: forward (the target), local (the component), fallback (local while no resource is online)", alias = ProxySettings.DISCO)
+    private String disco = ProxySettings.DEFAULT_DISCO.configName();
+
+    @ConfigField(desc = "Identity category of local disco answers", alias = ProxySettings.DISCO_CATEGORY)
+    private String discoCategory = ProxySettings.DEFAULT_DISCO_CATEGORY;
+
+    @ConfigField(desc = "Identity type of local disco answers", alias = ProxySettings.DISCO_TYPE)
+    private String discoType = ProxySettings.DEFAULT_DISCO_TYPE;
+
+    @ConfigField(desc = "Identity name of local disco answers", alias = ProxySettings.DISCO_NAME)
+    private String discoName = ProxySettings.DEFAULT_DISCO_NAME;
+
+    @ConfigField(desc = "Features of local disco#info answers (disco#info itself is always there)", alias = ProxySettings.DISCO_FEATURES)
+    private String[] discoFeatures = new String[0];
+
     @ConfigField(desc = "The component's address toward the target (default: <bean name>.<target's domain>)", alias = "proxy-address")
     private String proxyAddress;
 
@@ -141,6 +157,9 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
                 .allowedSenders(SenderFilter.parse(allowedSenders == null ? List.of() : List.of(allowedSenders)))
                 .rateLimit(rateLimit)
                 .rateBurst(rateBurst)
+                .disco(ProxySettings.parseDisco(disco))
+                .discoInfo(new DiscoInfo(discoCategory, discoType, discoName,
+                        discoFeatures == null ? List.of() : List.of(discoFeatures)))
                 .build();
     }
 
@@ -240,7 +259,8 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         Jid to = TigaseJids.toCore(packet.getStanzaTo());
         String type = element.getAttributeStaticStr("type");
         switch (packet.getElemName()) {
-            case "iq" -> c.onIq(packet, from, to, element.getAttributeStaticStr("id"), type, childCount(element));
+            case "iq" -> c.onIq(packet, from, to, element.getAttributeStaticStr("id"), type, childCount(element),
+                    childNamespace(element));
             case "message" -> c.onMessage(packet, from, to, type);
             case "presence" -> c.onPresence(packet, from, to, type, priority(element));
             default -> {
@@ -269,6 +289,11 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     private static int childCount(Element element) {
         List<Element> children = element.getChildren();
         return children == null ? 0 : children.size();
+    }
+
+    private static String childNamespace(Element element) {
+        List<Element> children = element.getChildren();
+        return children == null || children.isEmpty() ? null : children.get(0).getXMLNS();
     }
 
     /** The presence priority (RFC 6121 4.7.2.3): an integer from -128 to 127, 0 when absent or invalid. */

@@ -1,6 +1,7 @@
 package io.clientproxy.tigase;
 
 import io.clientproxy.core.Condition;
+import io.clientproxy.core.DiscoInfo;
 import io.clientproxy.core.Jid;
 import io.clientproxy.core.Outbox;
 import io.clientproxy.core.StanzaError;
@@ -9,6 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import tigase.server.Packet;
 import tigase.xml.Element;
+import tigase.xml.XMLUtils;
 import tigase.xmpp.jid.JID;
 
 /** Carries out the core's decisions as Tigase packets. Received packets are never modified: every output is a copy. */
@@ -55,7 +57,7 @@ final class PacketOutbox implements Outbox<Packet> {
         condition.setXMLNS(Condition.STANZAS_NS);
         e.addChild(condition);
         if (error.text() != null) {
-            Element text = new Element("text", error.text());
+            Element text = new Element("text", XMLUtils.escape(error.text()));
             text.setXMLNS(Condition.STANZAS_NS);
             text.setAttribute("xml:lang", "en");
             e.addChild(text);
@@ -74,6 +76,56 @@ final class PacketOutbox implements Outbox<Packet> {
             p.setAttribute("type", type);
         }
         send(p, fromJid, toJid);
+    }
+
+    @Override
+    public void discoInfo(Packet request, Jid from, Jid to, DiscoInfo info) {
+        Element query = resultQuery(request, DiscoInfo.INFO_NS);
+        Element identity = new Element("identity");
+        identity.setAttribute("category", XMLUtils.escape(info.category()));
+        identity.setAttribute("type", XMLUtils.escape(info.type()));
+        if (info.name() != null && !info.name().isBlank()) {
+            identity.setAttribute("name", XMLUtils.escape(info.name()));
+        }
+        query.addChild(identity);
+        for (String feature : info.features()) {
+            Element f = new Element("feature");
+            f.setAttribute("var", XMLUtils.escape(feature));
+            query.addChild(f);
+        }
+        result(request, from, to, query);
+    }
+
+    @Override
+    public void discoItems(Packet request, Jid from, Jid to) {
+        result(request, from, to, resultQuery(request, DiscoInfo.ITEMS_NS));
+    }
+
+    /** An empty query of the request's namespace, keeping its node (XEP-0030 3.2). */
+    private static Element resultQuery(Packet request, String namespace) {
+        Element query = new Element("query");
+        query.setXMLNS(namespace);
+        Element asked = request.getElement().getChild("query", namespace);
+        String node = asked == null ? null : asked.getAttributeStaticStr("node");
+        if (node != null) {
+            query.setAttribute("node", node);
+        }
+        return query;
+    }
+
+    private void result(Packet request, Jid from, Jid to, Element payload) {
+        Element reply = new Element("iq");
+        String id = request.getElement().getAttributeStaticStr("id");
+        if (id != null) {
+            reply.setAttribute("id", id);
+        }
+        reply.setAttribute("type", "result");
+        JID fromJid = TigaseJids.toTigase(from);
+        JID toJid = TigaseJids.toTigase(to);
+        reply.setAttribute("from", fromJid.toString());
+        reply.setAttribute("to", toJid.toString());
+        reply.addChild(payload);
+        send(reply, fromJid, toJid);
     }
 
     private void send(Element element, JID from, JID to) {

@@ -121,8 +121,10 @@ class ProxyCoreConcurrencyTest {
         core.tick();
 
         int total = senders * perSender;
-        System.out.printf("core churn: %d requests, %d answered, %d duplicates, counters %s%n",
-                total, answers.size(), duplicates.get(), core.counters().snapshot());
+        ProxyCounters c = core.counters();
+        System.out.printf("core churn: %d requests, %d answered (%d by the target, %d errors), %d duplicates, %d moved%n",
+                total, answers.size(), c.get(Counter.REPLIES_DELIVERED), c.get(Counter.ERRORS_SENT),
+                duplicates.get(), c.get(Counter.REQUESTS_MOVED));
         assertEquals(0, duplicates.get(), "no request is answered twice");
         assertEquals(total, answers.size(), "no request is lost");
         assertEquals(0, core.pendingCount());

@@ -7,7 +7,7 @@ import java.util.function.Predicate;
 
 /** An outbox that records what the core asks to send: the core's view of the wire. */
 final class RecordingOutbox implements Outbox<String> {
-    enum Kind { FORWARD, ERROR, PRESENCE }
+    enum Kind { FORWARD, ERROR, PRESENCE, DISCO_INFO, DISCO_ITEMS }
 
     /** One outgoing stanza; {@code stanza} is the test's label of the stanza it answers or copies. */
     record Sent(Kind kind, String stanza, Jid from, Jid to, StanzaError error, String presenceType) {
@@ -15,7 +15,7 @@ final class RecordingOutbox implements Outbox<String> {
         public String toString() {
             return kind + " " + stanza + " " + from + " -> " + to
                     + (error == null ? "" : " " + error.condition().xml() + "/" + error.type().xml())
-                    + (kind == Kind.PRESENCE ? " type=" + presenceType : "");
+                    + (presenceType != null ? " " + presenceType : "");
         }
     }
 
@@ -34,6 +34,16 @@ final class RecordingOutbox implements Outbox<String> {
     @Override
     public void presence(Jid from, Jid to, String type) {
         sent.add(new Sent(Kind.PRESENCE, null, from, to, null, type));
+    }
+
+    @Override
+    public void discoInfo(String request, Jid from, Jid to, DiscoInfo info) {
+        sent.add(new Sent(Kind.DISCO_INFO, request, from, to, null, info.category() + "/" + info.type() + "/" + info.name() + " " + info.features()));
+    }
+
+    @Override
+    public void discoItems(String request, Jid from, Jid to) {
+        sent.add(new Sent(Kind.DISCO_ITEMS, request, from, to, null, null));
     }
 
     /** Everything sent since the last call, oldest first. */

@@ -335,4 +335,36 @@ class ClientProxyComponentTest {
         assertNotNull(fwd.getElement().getChild("query", "http://jabber.org/protocol/disco#info"));
         assertNull(fwd.getElement().getChild("error"));
     }
+
+    @Test
+    void localDiscoAnswersWithIdentityAndFeatures() {
+        ComponentHarness h = ComponentHarness.started(Map.of("target-address", TARGET, "disco", "fallback",
+                "disco-category", "automation", "disco-type", "rpc", "disco-name", "Echo & co",
+                "disco-features", new String[] {"urn:example:echo"}));
+        Element q = query("http://jabber.org/protocol/disco#info");
+        q.setAttribute("node", "n1");
+        h.receive(iq(ALICE, "svc@" + COMPONENT, "di", "get", q));
+        Packet info = h.one();
+        assertEquals("result", attr(info, "type"));
+        assertEquals("di", attr(info, "id"));
+        assertEquals("svc@" + COMPONENT, attr(info, "from"));
+        assertEquals(ALICE, attr(info, "to"));
+        Element answer = info.getElement().getChild("query", "http://jabber.org/protocol/disco#info");
+        assertEquals("n1", answer.getAttributeStaticStr("node"));
+        Element identity = answer.getChild("identity");
+        assertEquals("automation", identity.getAttributeStaticStr("category"));
+        assertEquals("rpc", identity.getAttributeStaticStr("type"));
+        assertEquals("Echo &amp; co", identity.getAttributeStaticStr("name"), "escaped: Tigase writes attributes as stored");
+        assertEquals(List.of("http://jabber.org/protocol/disco#info", "urn:example:echo"),
+                answer.getChildren().stream().filter(e -> e.getName().equals("feature"))
+                        .map(e -> e.getAttributeStaticStr("var")).toList());
+        h.receive(iq(ALICE, COMPONENT, "dit", "get", query("http://jabber.org/protocol/disco#items")));
+        Packet items = h.one();
+        Element itemsQuery = items.getElement().getChild("query", "http://jabber.org/protocol/disco#items");
+        assertNotNull(itemsQuery);
+        assertTrue(itemsQuery.getChildren() == null || itemsQuery.getChildren().isEmpty());
+        h.online("a", 0);
+        h.receive(iq(ALICE, COMPONENT, "d2", "get", query("http://jabber.org/protocol/disco#info")));
+        assertEquals(TARGET + "/a", attr(h.one(), "to"), "fallback forwards while the target is online");
+    }
 }

@@ -1,0 +1,29 @@
+package io.clientproxy.core;
+
+import java.util.List;
+
+/**
+ * What the component says about itself when it answers disco#info locally (XEP-0030): one
+ * identity and a feature list, which always includes disco#info itself.
+ */
+public record DiscoInfo(String category, String type, String name, List<String> features) {
+    public static final String INFO_NS = "http://jabber.org/protocol/disco#info";
+    public static final String ITEMS_NS = "http://jabber.org/protocol/disco#items";
+
+    public DiscoInfo {
+        if (category == null || category.isBlank()) {
+            throw new InvalidSettingException(ProxySettings.DISCO_CATEGORY, category, "an XEP-0030 identity category such as component");
+        }
+        if (type == null || type.isBlank()) {
+            throw new InvalidSettingException(ProxySettings.DISCO_TYPE, type, "an XEP-0030 identity type such as generic");
+        }
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        all.add(INFO_NS);
+        for (String f : features == null ? List.<String>of() : features) {
+            if (f != null && !f.isBlank()) {
+                all.add(f.trim());
+            }
+        }
+        features = List.copyOf(all);
+    }
+}
