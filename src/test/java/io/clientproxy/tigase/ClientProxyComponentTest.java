@@ -367,4 +367,40 @@ class ClientProxyComponentTest {
         h.receive(iq(ALICE, COMPONENT, "d2", "get", query("http://jabber.org/protocol/disco#info")));
         assertEquals(TARGET + "/a", attr(h.one(), "to"), "fallback forwards while the target is online");
     }
+
+    @Test
+    void twoBeansWithDifferentNamesAndTargetsWorkSideBySide() {
+        ComponentHarness first = ComponentHarness.started(Map.of("target-address", TARGET));
+        ComponentHarness second = new ComponentHarness(Map.of("target-address", "weather@example.com", "jat-mode", "transparent"));
+        second.component.setName("weather");
+        second.component.initialize();
+        second.component.start();
+        second.component.initializationCompleted();
+        Packet sub = second.one();
+        assertEquals("weather.example.com", attr(sub, "from"));
+        assertEquals("weather@example.com", attr(sub, "to"));
+
+        first.online("a", 0);
+        second.receive(stanza("presence", "weather@example.com/w1", "weather.example.com", null, null));
+        // A resource of the first target means nothing to the second proxy, and the reverse.
+        second.receive(stanza("presence", TARGET + "/a", "weather.example.com", null, null));
+        first.receive(stanza("presence", "weather@example.com/w1", COMPONENT, null, null));
+        first.take();
+        second.take();
+
+        first.receive(iq(ALICE, COMPONENT, "1", "get", query("urn:example:echo")));
+        second.receive(iq(ALICE, "weather.example.com", "1", "get", query("urn:example:weather")));
+        Packet toBot = first.one();
+        Packet toWeather = second.one();
+        assertEquals(TARGET + "/a", attr(toBot, "to"));
+        assertEquals("weather@example.com/w1", attr(toWeather, "to"));
+        assertEquals("weather.example.com/" + ALICE, attr(toWeather, "from"));
+
+        second.receive(iq("weather@example.com/w1", attr(toWeather, "from"), "1", "result", null));
+        first.receive(iq(TARGET + "/a", attr(toBot, "from"), "1", "result", null));
+        assertEquals("weather.example.com", attr(second.one(), "from"));
+        assertEquals(COMPONENT, attr(first.one(), "from"));
+        assertEquals(1, Statistics.of(first.component).get("online-resources"));
+        assertEquals(1, Statistics.of(second.component).get("online-resources"));
+    }
 }
