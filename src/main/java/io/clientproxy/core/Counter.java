@@ -25,7 +25,13 @@ public enum Counter {
     /** JAT mappings that expired after being idle. */
     MAPPINGS_EXPIRED,
     /** Disco queries the component answered itself (disco local or fallback). */
-    DISCO_ANSWERED;
+    DISCO_ANSWERED,
+    /** Requests from the target forwarded to a mapped sender (outbound-requests). */
+    OUTBOUND_FORWARDED,
+    /** Senders' answers to those requests delivered to the target's resource. */
+    OUTBOUND_REPLIES_DELIVERED,
+    /** Outbound requests settled without an answer because the target's resource that asked went offline. */
+    OUTBOUND_ABANDONED;
 
     private final String key = name().toLowerCase(Locale.ROOT).replace('_', '-');
 

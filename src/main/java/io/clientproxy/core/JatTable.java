@@ -100,10 +100,69 @@ final class JatTable<S> {
             TargetResource resource = balancer.pick(online, sender);
             resource.inFlightCounter().incrementAndGet();
             PendingRequest<S> request = new PendingRequest<>(mapping, id, stanza, addressUsed, type,
-                    now + timeoutMillis, resource);
+                    now + timeoutMillis, resource, false);
+            mapping.lastAddressUsed = addressUsed;
             shard.idle.remove(mapping);
             mapping.add(request);
             shard.byDeadline.addLast(request);
+            return request;
+        }
+    }
+
+    private static final StanzaError UNKNOWN_SENDER = StanzaError.of(Condition.ITEM_NOT_FOUND,
+            "no sender is mapped to this address");
+    private static final StanzaError DUPLICATE_OUTBOUND_ID = StanzaError.of(Condition.BAD_REQUEST,
+            "a request with this id to this sender is still pending; use a new id");
+
+    /**
+     * Records a request from the target's {@code requester} to the sender that {@code token} maps.
+     *
+     * @return the new outbound {@link PendingRequest}, or the {@link StanzaError} for the target
+     */
+    Outcome admitOutbound(String token, String id, S stanza, IqType type, TargetResource requester, long now) {
+        int index = codec.shardOf(token);
+        if (index < 0) {
+            return UNKNOWN_SENDER;
+        }
+        Shard<S> shard = shards[index];
+        synchronized (shard) {
+            SenderMapping<S> mapping = shard.byToken.get(token);
+            if (mapping == null || mapping.lastAddressUsed == null) {
+                return UNKNOWN_SENDER;
+            }
+            if (mapping.outbound(id) != null) {
+                return DUPLICATE_OUTBOUND_ID;
+            }
+            if (pendingTotal.incrementAndGet() > settings.maxPending()) {
+                pendingTotal.decrementAndGet();
+                return TOO_MANY_PENDING;
+            }
+            PendingRequest<S> request = new PendingRequest<>(mapping, id, stanza, mapping.lastAddressUsed, type,
+                    now + timeoutMillis, requester, true);
+            shard.idle.remove(mapping);
+            mapping.add(request);
+            shard.byDeadline.addLast(request);
+            return request;
+        }
+    }
+
+    /**
+     * Matches a result or error from a sender to a request the target sent it, and settles it.
+     *
+     * @return the settled outbound {@link PendingRequest}, or the {@link DropReason} for the reply
+     */
+    Outcome settleOutboundReply(Jid from, String id, long now) {
+        Shard<S> shard = shards[codec.shardOf(from)];
+        synchronized (shard) {
+            SenderMapping<S> mapping = shard.bySender.get(from);
+            if (mapping == null) {
+                return DropReason.NOT_FROM_TARGET;
+            }
+            PendingRequest<S> request = mapping.outbound(id);
+            if (request == null) {
+                return DropReason.NOT_PENDING;
+            }
+            settle(shard, request, now);
             return request;
         }
     }
@@ -158,12 +217,14 @@ final class JatTable<S> {
     /** Removes a request from every index. Caller holds the shard lock. */
     private void settle(Shard<S> shard, PendingRequest<S> request, long now) {
         request.settled = true;
-        request.resource.inFlightCounter().decrementAndGet();
+        if (!request.outbound) {
+            request.resource.inFlightCounter().decrementAndGet();
+        }
         SenderMapping<S> mapping = request.mapping;
         mapping.remove(request);
         shard.byDeadline.remove(request);
         pendingTotal.decrementAndGet();
-        if (mapping.pendingCount() == 0) {
+        if (mapping.isIdle()) {
             mapping.idleSince = now;
             shard.idle.addLast(mapping);
         }
@@ -217,7 +278,7 @@ final class JatTable<S> {
             if (request.settled || request.resource != from) {
                 return null;
             }
-            if (replacement != null) {
+            if (replacement != null && !request.outbound) {
                 from.inFlightCounter().decrementAndGet();
                 replacement.inFlightCounter().incrementAndGet();
                 request.resource = replacement;

@@ -1,7 +1,9 @@
 package io.clientproxy.core;
 
 /**
- * A request forwarded to the target and not yet settled. It is settled exactly once: by the
+ * A request not yet settled: one forwarded to the target (inbound), or one the target sent to a
+ * mapped sender (outbound, where {@code resource} is the target's resource that asked and
+ * {@code addressUsed} the component address it went out from). It is settled exactly once: by the
  * target's reply, by the timeout, by failing over when its resource leaves, or at shutdown; the
  * shard lock decides who gets there first.
  */
@@ -12,13 +14,15 @@ final class PendingRequest<S> extends IntrusiveList.Node implements Outcome {
     final Jid addressUsed;
     final IqType type;
     final long deadline;
+    final boolean outbound;
     /** Where the request is now; changes when it fails over. Guarded by the shard lock. */
     TargetResource resource;
     /** Guarded by the shard lock. */
     boolean settled;
 
     PendingRequest(SenderMapping<S> mapping, String id, S stanza, Jid addressUsed, IqType type,
-                   long deadline, TargetResource resource) {
+                   long deadline, TargetResource resource, boolean outbound) {
+        this.outbound = outbound;
         this.mapping = mapping;
         this.id = id;
         this.stanza = stanza;

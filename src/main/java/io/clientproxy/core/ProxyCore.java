@@ -127,7 +127,9 @@ public final class ProxyCore<S> {
         }
         boolean fromTarget = from.hasBare(target.bare());
         if (!iqType.isRequest()) {
-            if (!fromTarget) {
+            if (!fromTarget && settings.outboundRequests() && id != null) {
+                deliverOutboundReply(stanza, from, id);
+            } else if (!fromTarget) {
                 drop(DropReason.NOT_FROM_TARGET, stanza);
             } else if (id == null || id.isEmpty()) {
                 drop(DropReason.NO_ID, stanza);
@@ -144,6 +146,8 @@ public final class ProxyCore<S> {
             reject(stanza, replyFrom, from, NOT_ONE_CHILD);
         } else if (iqType == IqType.GET && answersDiscoLocally(childNamespace)) {
             answerDisco(stanza, replyFrom, from, childNamespace);
+        } else if (fromTarget && to != null && to.resource() != null && settings.outboundRequests()) {
+            forwardOutbound(stanza, from, to, id, iqType);
         } else if (fromTarget) {
             reject(stanza, replyFrom, from, to != null && to.resource() != null ? OUTBOUND_OFF : TARGET_TO_COMPONENT);
         } else {
@@ -218,6 +222,42 @@ public final class ProxyCore<S> {
         }
         counters.count(Counter.REPLIES_DELIVERED);
         outbox.forward(stanza, request.addressUsed, request.sender());
+    }
+
+    /** A request from the target to {@code <component>/<token>}: on to the sender the token maps. */
+    private void forwardOutbound(S stanza, Jid requester, Jid encoded, String id, IqType type) {
+        TargetResource resource = find(requester);
+        if (resource == null) {
+            // Its presence has not arrived (yet): the answer can still go back to it.
+            resource = new TargetResource(requester, 0);
+        }
+        Outcome outcome = table.admitOutbound(encoded.resource(), id, stanza, type, resource, clock.getAsLong());
+        if (outcome instanceof StanzaError error) {
+            reject(stanza, encoded, requester, error);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        PendingRequest<S> request = (PendingRequest<S>) outcome;
+        if (log.isLoggable(Level.FINEST)) {
+            log.finest("outbound " + requester + " id=" + id + " -> " + request.addressUsed + " -> " + request.sender());
+        }
+        counters.count(Counter.OUTBOUND_FORWARDED);
+        outbox.forward(stanza, request.addressUsed, request.sender());
+        if (!resource.isOnline()) {
+            relocate(request, resource);
+        }
+    }
+
+    private void deliverOutboundReply(S stanza, Jid from, String id) {
+        Outcome outcome = table.settleOutboundReply(from, id, clock.getAsLong());
+        if (outcome instanceof DropReason reason) {
+            drop(reason, stanza);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        PendingRequest<S> request = (PendingRequest<S>) outcome;
+        counters.count(Counter.OUTBOUND_REPLIES_DELIVERED);
+        outbox.forward(stanza, request.mapping.encoded, request.resource.jid());
     }
 
     // ---------------------------------------------------------------- message
@@ -342,7 +382,11 @@ public final class ProxyCore<S> {
                 return;
             }
             if (!moved) {
-                reject(request.stanza, request.addressUsed, request.sender(), RESOURCE_LEFT);
+                if (request.outbound) {
+                    counters.count(Counter.OUTBOUND_ABANDONED);
+                } else {
+                    reject(request.stanza, request.addressUsed, request.sender(), RESOURCE_LEFT);
+                }
                 return;
             }
             counters.count(Counter.REQUESTS_MOVED);
@@ -361,7 +405,7 @@ public final class ProxyCore<S> {
         long now = clock.getAsLong();
         table.expire(now, request -> {
             counters.count(Counter.TIMEOUTS);
-            reject(request.stanza, request.addressUsed, request.sender(), TIMEOUT);
+            answerAsker(request, TIMEOUT);
         });
         if (subscription.due(now)) {
             sendSubscribe();
@@ -371,7 +415,7 @@ public final class ProxyCore<S> {
     /** Answers every pending request with an error and forgets the resources. */
     public void shutdown() {
         for (PendingRequest<S> request : table.drain(clock.getAsLong())) {
-            reject(request.stanza, request.addressUsed, request.sender(), SHUTTING_DOWN);
+            answerAsker(request, SHUTTING_DOWN);
         }
         pool.clear();
     }
@@ -387,6 +431,15 @@ public final class ProxyCore<S> {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Answers whoever asked: the sender for an inbound request, the target's resource for an outbound one. */
+    private void answerAsker(PendingRequest<S> request, StanzaError error) {
+        if (request.outbound) {
+            reject(request.stanza, request.mapping.encoded, request.resource.jid(), error);
+        } else {
+            reject(request.stanza, request.addressUsed, request.sender(), error);
+        }
+    }
 
     private void reject(S stanza, Jid from, Jid to, StanzaError error) {
         counters.count(error.condition());

@@ -12,6 +12,10 @@ final class SenderMapping<S> extends IntrusiveList.Node {
     /** {@code <component>/<token>}: the address the target sees and answers. */
     final Jid encoded;
     private HashMap<String, PendingRequest<S>> pending;
+    /** Requests the target sent to this sender, by their id. */
+    private HashMap<String, PendingRequest<S>> outbound;
+    /** The component address this sender last wrote to: requests from the target come from there. */
+    Jid lastAddressUsed;
     /** When the last pending request settled; meaningful only while idle. */
     long idleSince;
     /** Null when rate limiting is off. */
@@ -27,18 +31,35 @@ final class SenderMapping<S> extends IntrusiveList.Node {
         return pending == null ? null : pending.get(id);
     }
 
+    PendingRequest<S> outbound(String id) {
+        return outbound == null ? null : outbound.get(id);
+    }
+
     void add(PendingRequest<S> request) {
-        if (pending == null) {
-            pending = new HashMap<>(4);
+        if (request.outbound) {
+            if (outbound == null) {
+                outbound = new HashMap<>(4);
+            }
+            outbound.put(request.id, request);
+        } else {
+            if (pending == null) {
+                pending = new HashMap<>(4);
+            }
+            pending.put(request.id, request);
         }
-        pending.put(request.id, request);
     }
 
     void remove(PendingRequest<S> request) {
-        pending.remove(request.id);
+        (request.outbound ? outbound : pending).remove(request.id);
     }
 
+    /** Requests from this sender still waiting for the target. */
     int pendingCount() {
         return pending == null ? 0 : pending.size();
+    }
+
+    /** No request in either direction: the mapping may expire. */
+    boolean isIdle() {
+        return pendingCount() == 0 && (outbound == null || outbound.isEmpty());
     }
 }

@@ -101,6 +101,9 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     @ConfigField(desc = "Features of local disco#info answers (disco#info itself is always there)", alias = ProxySettings.DISCO_FEATURES)
     private String[] discoFeatures = new String[0];
 
+    @ConfigField(desc = "Let the target send IQ requests to <component>/<encoded> of a mapped sender", alias = ProxySettings.OUTBOUND_REQUESTS)
+    private boolean outboundRequests;
+
     @ConfigField(desc = "The component's address toward the target (default: <bean name>.<target's domain>)", alias = "proxy-address")
     private String proxyAddress;
 
@@ -160,6 +163,7 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
                 .disco(ProxySettings.parseDisco(disco))
                 .discoInfo(new DiscoInfo(discoCategory, discoType, discoName,
                         discoFeatures == null ? List.of() : List.of(discoFeatures)))
+                .outboundRequests(outboundRequests)
                 .build();
     }
 

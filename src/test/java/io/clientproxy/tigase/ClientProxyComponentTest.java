@@ -403,4 +403,27 @@ class ClientProxyComponentTest {
         assertEquals(1, Statistics.of(first.component).get("online-resources"));
         assertEquals(1, Statistics.of(second.component).get("online-resources"));
     }
+
+    @Test
+    void outboundRequestFromTheTargetReachesTheSenderAndItsAnswerComesBack() {
+        ComponentHarness h = ComponentHarness.started(Map.of("target-address", TARGET, "outbound-requests", true));
+        h.online("a", 0);
+        h.receive(iq(ALICE, "svc@" + COMPONENT, "in", "get", query("urn:example:echo")));
+        Packet fwd = h.one();
+        h.receive(iq(TARGET + "/a", attr(fwd, "from"), "in", "result", null));
+        h.one();
+        Element ask = query("urn:example:confirm");
+        h.receive(iq(TARGET + "/a", attr(fwd, "from"), "out1", "set", ask));
+        Packet toAlice = h.one();
+        assertEquals("svc@" + COMPONENT, attr(toAlice, "from"));
+        assertEquals(ALICE, attr(toAlice, "to"));
+        assertEquals("out1", attr(toAlice, "id"));
+        assertNotNull(toAlice.getElement().getChild("query", "urn:example:confirm"));
+        h.receive(iq(ALICE, "svc@" + COMPONENT, "out1", "result", null));
+        Packet back = h.one();
+        assertEquals(attr(fwd, "from"), attr(back, "from"));
+        assertEquals(TARGET + "/a", attr(back, "to"));
+        h.receive(iq(TARGET + "/a", COMPONENT + "/unknown", "out2", "get", query("urn:example:confirm")));
+        assertNotNull(h.one().getElement().getChild("error").getChild("item-not-found", STANZAS));
+    }
 }
