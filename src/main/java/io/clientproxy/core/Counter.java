@@ -31,7 +31,13 @@ public enum Counter {
     /** Senders' answers to those requests delivered to the target's resource. */
     OUTBOUND_REPLIES_DELIVERED,
     /** Outbound requests settled without an answer because the target's resource that asked went offline. */
-    OUTBOUND_ABANDONED;
+    OUTBOUND_ABANDONED,
+    /** Messages from senders forwarded to a resource of the target (messages option). */
+    MESSAGES_TO_TARGET,
+    /** Messages from the target forwarded to a mapped sender. */
+    MESSAGES_TO_SENDERS,
+    /** Message errors translated back to the target's resource. */
+    MESSAGE_BOUNCES;
 
     private final String key = name().toLowerCase(Locale.ROOT).replace('_', '-');
 

@@ -167,6 +167,75 @@ final class JatTable<S> {
         }
     }
 
+    /** Where a message goes: its new addresses. */
+    record Route(Jid from, Jid to) implements Outcome {
+    }
+
+    /**
+     * A message from a sender: maps the sender (creating the mapping if needed) and remembers the
+     * address it used, so the target can write back.
+     *
+     * @return the {@link Route} toward the target ({@code to} left null: the caller picks the resource),
+     * or a {@link StanzaError}
+     */
+    Outcome mapMessageSender(Jid sender, Jid addressUsed, long now) {
+        Shard<S> shard = shards[codec.shardOf(sender)];
+        synchronized (shard) {
+            SenderMapping<S> mapping = shard.bySender.get(sender);
+            if (mapping == null) {
+                if (mappingsTotal.get() >= settings.maxMappings() && !evictOldestIdle(shard)) {
+                    return TOO_MANY_SENDERS;
+                }
+                String token = codec.newToken(sender, codec.shardOf(sender));
+                mapping = new SenderMapping<>(sender, token, component.withResource(token));
+                shard.bySender.put(sender, mapping);
+                shard.byToken.put(token, mapping);
+                mappingsTotal.incrementAndGet();
+            }
+            mapping.lastAddressUsed = addressUsed;
+            if (mapping.isIdle()) {
+                // A conversation keeps the mapping alive: it is idle from now on, not from its last request.
+                shard.idle.remove(mapping);
+                mapping.idleSince = now;
+                shard.idle.addLast(mapping);
+            }
+            return new Route(mapping.encoded, null);
+        }
+    }
+
+    /**
+     * A message from the target's {@code resource} to {@code <component>/<token>}.
+     *
+     * @return the {@link Route} to the mapped sender, or null when the token maps nobody
+     */
+    Route routeToSender(String token, Jid resource) {
+        int index = codec.shardOf(token);
+        if (index < 0) {
+            return null;
+        }
+        Shard<S> shard = shards[index];
+        synchronized (shard) {
+            SenderMapping<S> mapping = shard.byToken.get(token);
+            if (mapping == null || mapping.lastAddressUsed == null) {
+                return null;
+            }
+            mapping.lastMessageFrom = resource;
+            return new Route(mapping.lastAddressUsed, mapping.sender);
+        }
+    }
+
+    /** Where a message error from a sender goes: the target's resource that last wrote to it. */
+    Route routeBounce(Jid sender) {
+        Shard<S> shard = shards[codec.shardOf(sender)];
+        synchronized (shard) {
+            SenderMapping<S> mapping = shard.bySender.get(sender);
+            if (mapping == null || mapping.lastMessageFrom == null) {
+                return null;
+            }
+            return new Route(mapping.encoded, mapping.lastMessageFrom);
+        }
+    }
+
     private boolean evictOldestIdle(Shard<S> shard) {
         SenderMapping<S> oldest = shard.idle.first();
         if (oldest == null) {

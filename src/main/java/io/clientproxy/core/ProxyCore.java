@@ -35,6 +35,8 @@ public final class ProxyCore<S> {
             "an IQ get or set carries exactly one child element");
     static final StanzaError MESSAGES_OFF = StanzaError.of(Condition.FEATURE_NOT_IMPLEMENTED,
             "this service proxies IQ requests only");
+    static final StanzaError UNKNOWN_SENDER = StanzaError.of(Condition.ITEM_NOT_FOUND,
+            "no sender is mapped to this address");
     static final StanzaError TARGET_TO_COMPONENT = StanzaError.of(Condition.SERVICE_UNAVAILABLE,
             "the proxy offers no service of its own to the target account");
     static final StanzaError OUTBOUND_OFF = StanzaError.of(Condition.FEATURE_NOT_IMPLEMENTED,
@@ -266,11 +268,76 @@ public final class ProxyCore<S> {
     public void onMessage(S stanza, Jid from, Jid to, String type) {
         if (from == null) {
             drop(DropReason.NO_FROM, stanza);
-        } else if ("error".equals(type)) {
-            drop(DropReason.ERROR_STANZA, stanza);
-        } else {
-            reject(stanza, to == null ? component : to, from, MESSAGES_OFF);
+            return;
         }
+        Jid replyFrom = to == null ? component : to;
+        boolean error = "error".equals(type);
+        boolean fromTarget = from.hasBare(target.bare());
+        if (!settings.messages()) {
+            if (error) {
+                drop(DropReason.ERROR_STANZA, stanza);
+            } else {
+                reject(stanza, replyFrom, from, MESSAGES_OFF);
+            }
+        } else if (fromTarget && to != null && to.resource() != null) {
+            messageToSender(stanza, from, to, error);
+        } else if (fromTarget) {
+            if (error) {
+                drop(DropReason.ERROR_STANZA, stanza);
+            } else {
+                reject(stanza, replyFrom, from, TARGET_TO_COMPONENT);
+            }
+        } else if (error) {
+            bounceToTarget(stanza, from);
+        } else {
+            messageToTarget(stanza, from, replyFrom);
+        }
+    }
+
+    /** A sender's message goes to one resource, the same for a sender while it is online, so a conversation stays together. */
+    private void messageToTarget(S stanza, Jid sender, Jid addressUsed) {
+        if (!settings.allowedSenders().allows(sender)) {
+            reject(stanza, addressUsed, sender, NOT_ALLOWED);
+            return;
+        }
+        TargetResource[] online = pool.snapshot();
+        if (online.length == 0) {
+            reject(stanza, addressUsed, sender, NO_RESOURCE);
+            return;
+        }
+        Outcome outcome = table.mapMessageSender(sender, addressUsed, clock.getAsLong());
+        if (outcome instanceof StanzaError e) {
+            reject(stanza, addressUsed, sender, e);
+            return;
+        }
+        Jid encoded = ((JatTable.Route) outcome).from();
+        counters.count(Counter.MESSAGES_TO_TARGET);
+        outbox.forward(stanza, encoded, Balancer.rendezvous(online, sender).jid());
+    }
+
+    private void messageToSender(S stanza, Jid resource, Jid encoded, boolean error) {
+        JatTable.Route route = table.routeToSender(encoded.resource(), resource);
+        if (route == null) {
+            if (error) {
+                drop(DropReason.UNKNOWN_TOKEN, stanza);
+            } else {
+                reject(stanza, encoded, resource, UNKNOWN_SENDER);
+            }
+            return;
+        }
+        counters.count(Counter.MESSAGES_TO_SENDERS);
+        outbox.forward(stanza, route.from(), route.to());
+    }
+
+    /** A message error from a sender answers a message the target sent it: back to that resource. */
+    private void bounceToTarget(S stanza, Jid sender) {
+        JatTable.Route route = table.routeBounce(sender);
+        if (route == null) {
+            drop(DropReason.ERROR_STANZA, stanza);
+            return;
+        }
+        counters.count(Counter.MESSAGE_BOUNCES);
+        outbox.forward(stanza, route.from(), route.to());
     }
 
     // ---------------------------------------------------------------- presence

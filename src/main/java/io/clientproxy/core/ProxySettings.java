@@ -22,7 +22,8 @@ public record ProxySettings(
         int rateBurst,
         DiscoMode disco,
         DiscoInfo discoInfo,
-        boolean outboundRequests) {
+        boolean outboundRequests,
+        boolean messages) {
 
     public static final String TARGET_ADDRESS = "target-address";
     public static final String REQUEST_TIMEOUT = "request-timeout";
@@ -43,6 +44,7 @@ public record ProxySettings(
     public static final String DISCO_NAME = "disco-name";
     public static final String DISCO_FEATURES = "disco-features";
     public static final String OUTBOUND_REQUESTS = "outbound-requests";
+    public static final String MESSAGES = "messages";
 
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     public static final JatMode DEFAULT_JAT_MODE = JatMode.OPAQUE;
@@ -179,6 +181,7 @@ public record ProxySettings(
         private int rateBurst = DEFAULT_RATE_BURST;
         private DiscoMode disco = DEFAULT_DISCO;
         private boolean outboundRequests;
+        private boolean messages;
         private DiscoInfo discoInfo = new DiscoInfo(DEFAULT_DISCO_CATEGORY, DEFAULT_DISCO_TYPE, DEFAULT_DISCO_NAME, java.util.List.of());
 
         public Builder target(Jid target) { this.target = target; return this; }
@@ -197,11 +200,12 @@ public record ProxySettings(
         public Builder disco(DiscoMode v) { this.disco = v; return this; }
         public Builder discoInfo(DiscoInfo v) { this.discoInfo = v; return this; }
         public Builder outboundRequests(boolean v) { this.outboundRequests = v; return this; }
+        public Builder messages(boolean v) { this.messages = v; return this; }
 
         public ProxySettings build() {
             return new ProxySettings(target, requestTimeout, jatMode, maxPending, maxPendingPerSender,
                     jatIdleTimeout, maxMappings, resubscribeMin, resubscribeMax, balancer,
-                    allowedSenders, rateLimit, rateBurst, disco, discoInfo, outboundRequests);
+                    allowedSenders, rateLimit, rateBurst, disco, discoInfo, outboundRequests, messages);
         }
     }
 }

@@ -16,6 +16,8 @@ final class SenderMapping<S> extends IntrusiveList.Node {
     private HashMap<String, PendingRequest<S>> outbound;
     /** The component address this sender last wrote to: requests from the target come from there. */
     Jid lastAddressUsed;
+    /** The target's resource that last sent this sender a message: where bounces of it go. */
+    Jid lastMessageFrom;
     /** When the last pending request settled; meaningful only while idle. */
     long idleSince;
     /** Null when rate limiting is off. */

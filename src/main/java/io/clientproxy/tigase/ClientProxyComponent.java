@@ -104,6 +104,9 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     @ConfigField(desc = "Let the target send IQ requests to <component>/<encoded> of a mapped sender", alias = ProxySettings.OUTBOUND_REQUESTS)
     private boolean outboundRequests;
 
+    @ConfigField(desc = "Proxy messages both ways (sticky per sender) instead of answering feature-not-implemented", alias = ProxySettings.MESSAGES)
+    private boolean messages;
+
     @ConfigField(desc = "The component's address toward the target (default: <bean name>.<target's domain>)", alias = "proxy-address")
     private String proxyAddress;
 
@@ -164,6 +167,7 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
                 .discoInfo(new DiscoInfo(discoCategory, discoType, discoName,
                         discoFeatures == null ? List.of() : List.of(discoFeatures)))
                 .outboundRequests(outboundRequests)
+                .messages(messages)
                 .build();
     }
 

@@ -426,4 +426,24 @@ class ClientProxyComponentTest {
         h.receive(iq(TARGET + "/a", COMPONENT + "/unknown", "out2", "get", query("urn:example:confirm")));
         assertNotNull(h.one().getElement().getChild("error").getChild("item-not-found", STANZAS));
     }
+
+    @Test
+    void messagesGoBothWaysWhenEnabled() {
+        ComponentHarness h = ComponentHarness.started(Map.of("target-address", TARGET, "messages", true));
+        h.online("a", 0);
+        Element msg = stanza("message", ALICE, COMPONENT, "m1", "chat");
+        msg.addChild(new Element("body", "hello"));
+        h.receive(msg);
+        Packet in = h.one();
+        assertEquals(TARGET + "/a", attr(in, "to"));
+        assertTrue(attr(in, "from").startsWith(COMPONENT + "/"));
+        assertEquals("hello", in.getElement().getChild("body").getCData());
+        Element answer = stanza("message", TARGET + "/a", attr(in, "from"), "m2", "chat");
+        answer.addChild(new Element("body", "hi alice"));
+        h.receive(answer);
+        Packet out = h.one();
+        assertEquals(COMPONENT, attr(out, "from"));
+        assertEquals(ALICE, attr(out, "to"));
+        assertEquals("hi alice", out.getElement().getChild("body").getCData());
+    }
 }
