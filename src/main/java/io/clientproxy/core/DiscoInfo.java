@@ -26,4 +26,15 @@ public record DiscoInfo(String category, String type, String name, List<String> 
         }
         features = List.copyOf(all);
     }
+
+    /** The disco#info answer (XEP-0030 3.1), for {@code node} when the query named one. */
+    public Payload toPayload(String node) {
+        Payload query = Payload.of("query", INFO_NS).attr("node", node);
+        query.add(Payload.of("identity", null).attr("category", category).attr("type", type)
+                .attr("name", name == null || name.isBlank() ? null : name));
+        for (String feature : features) {
+            query.add(Payload.of("feature", null).attr("var", feature));
+        }
+        return query;
+    }
 }

@@ -21,15 +21,12 @@ public interface Outbox<S> {
     void presence(Jid from, Jid to, String type);
 
     /**
-     * Answer a disco#info {@code request} with a result carrying {@code info}: one
-     * {@code <identity/>} and a {@code <feature/>} per feature, keeping the query's {@code node}.
+     * Answer {@code request} (an IQ) with a result: same id, the given addresses, and
+     * {@code payload} as its child (none when null). For what the proxy answers itself: local disco,
+     * ad-hoc commands.
      */
-    default void discoInfo(S request, Jid from, Jid to, DiscoInfo info) {
-        throw new UnsupportedOperationException("TODO(standalone): local disco answers");
-    }
+    void result(S request, Jid from, Jid to, Payload payload);
 
-    /** Answer a disco#items {@code request} with an empty result query, keeping its {@code node}. */
-    default void discoItems(S request, Jid from, Jid to) {
-        throw new UnsupportedOperationException("TODO(standalone): local disco answers");
-    }
+    /** The first child element of a received stanza, converted; null when it has none. */
+    Payload childOf(S stanza);
 }

@@ -174,11 +174,11 @@ public final class ProxyCore<S> {
             return;
         }
         counters.count(Counter.DISCO_ANSWERED);
-        if (DiscoInfo.INFO_NS.equals(namespace)) {
-            outbox.discoInfo(stanza, from, to, settings.discoInfo());
-        } else {
-            outbox.discoItems(stanza, from, to);
-        }
+        Payload asked = outbox.childOf(stanza);
+        String node = asked == null ? null : asked.attr("node");
+        outbox.result(stanza, from, to, DiscoInfo.INFO_NS.equals(namespace)
+                ? settings.discoInfo().toPayload(node)
+                : Payload.of("query", DiscoInfo.ITEMS_NS).attr("node", node));
     }
 
     private void forwardRequest(S stanza, Jid sender, Jid addressUsed, String id, IqType type) {

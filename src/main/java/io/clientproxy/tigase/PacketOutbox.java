@@ -1,7 +1,8 @@
 package io.clientproxy.tigase;
 
 import io.clientproxy.core.Condition;
-import io.clientproxy.core.DiscoInfo;
+import io.clientproxy.core.Payload;
+import java.util.List;
 import io.clientproxy.core.Jid;
 import io.clientproxy.core.Outbox;
 import io.clientproxy.core.StanzaError;
@@ -79,41 +80,7 @@ final class PacketOutbox implements Outbox<Packet> {
     }
 
     @Override
-    public void discoInfo(Packet request, Jid from, Jid to, DiscoInfo info) {
-        Element query = resultQuery(request, DiscoInfo.INFO_NS);
-        Element identity = new Element("identity");
-        identity.setAttribute("category", XMLUtils.escape(info.category()));
-        identity.setAttribute("type", XMLUtils.escape(info.type()));
-        if (info.name() != null && !info.name().isBlank()) {
-            identity.setAttribute("name", XMLUtils.escape(info.name()));
-        }
-        query.addChild(identity);
-        for (String feature : info.features()) {
-            Element f = new Element("feature");
-            f.setAttribute("var", XMLUtils.escape(feature));
-            query.addChild(f);
-        }
-        result(request, from, to, query);
-    }
-
-    @Override
-    public void discoItems(Packet request, Jid from, Jid to) {
-        result(request, from, to, resultQuery(request, DiscoInfo.ITEMS_NS));
-    }
-
-    /** An empty query of the request's namespace, keeping its node (XEP-0030 3.2). */
-    private static Element resultQuery(Packet request, String namespace) {
-        Element query = new Element("query");
-        query.setXMLNS(namespace);
-        Element asked = request.getElement().getChild("query", namespace);
-        String node = asked == null ? null : asked.getAttributeStaticStr("node");
-        if (node != null) {
-            query.setAttribute("node", node);
-        }
-        return query;
-    }
-
-    private void result(Packet request, Jid from, Jid to, Element payload) {
+    public void result(Packet request, Jid from, Jid to, Payload payload) {
         Element reply = new Element("iq");
         String id = request.getElement().getAttributeStaticStr("id");
         if (id != null) {
@@ -124,8 +91,16 @@ final class PacketOutbox implements Outbox<Packet> {
         JID toJid = TigaseJids.toTigase(to);
         reply.setAttribute("from", fromJid.toString());
         reply.setAttribute("to", toJid.toString());
-        reply.addChild(payload);
+        if (payload != null) {
+            reply.addChild(PayloadElements.toElement(payload));
+        }
         send(reply, fromJid, toJid);
+    }
+
+    @Override
+    public Payload childOf(Packet stanza) {
+        List<Element> children = stanza.getElement().getChildren();
+        return children == null || children.isEmpty() ? null : PayloadElements.fromElement(children.get(0));
     }
 
     private void send(Element element, JID from, JID to) {

@@ -40,11 +40,14 @@ class DiscoTest {
     void localAnswersWithTheConfiguredIdentityAndEmptyItems() {
         CoreFixture f = with(DiscoMode.LOCAL).online("a");
         Sent info = disco(f, DiscoInfo.INFO_NS);
-        assertEquals(Kind.DISCO_INFO, info.kind());
+        assertEquals(Kind.RESULT, info.kind());
         assertEquals(COMPONENT, info.from());
         assertEquals(ALICE, info.to());
-        assertEquals("automation/rpc/Echo service [" + DiscoInfo.INFO_NS + ", urn:example:echo]", info.presenceType());
-        assertEquals(Kind.DISCO_ITEMS, disco(f, DiscoInfo.ITEMS_NS).kind());
+        assertEquals("<query xmlns='" + DiscoInfo.INFO_NS + "'><identity category='automation' type='rpc' name='Echo service'/>"
+                + "<feature var='" + DiscoInfo.INFO_NS + "'/><feature var='urn:example:echo'/></query>", info.presenceType());
+        Sent items = disco(f, DiscoInfo.ITEMS_NS);
+        assertEquals(Kind.RESULT, items.kind());
+        assertEquals("<query xmlns='" + DiscoInfo.ITEMS_NS + "'/>", items.presenceType());
         assertEquals(0, f.core.pendingCount());
         assertEquals(2, f.core.counters().get(Counter.DISCO_ANSWERED));
         f.core.onIq("set", ALICE, COMPONENT, "s", "set", 1, DiscoInfo.INFO_NS);
@@ -56,12 +59,12 @@ class DiscoTest {
     @Test
     void fallbackForwardsWhileOnlineAndAnswersLocallyOtherwise() {
         CoreFixture f = with(DiscoMode.FALLBACK);
-        assertEquals(Kind.DISCO_INFO, disco(f, DiscoInfo.INFO_NS).kind());
+        assertEquals(Kind.RESULT, disco(f, DiscoInfo.INFO_NS).kind());
         f.online("a");
         assertEquals(Kind.FORWARD, disco(f, DiscoInfo.INFO_NS).kind());
         f.offline("a");
         f.out.take();
-        assertEquals(Kind.DISCO_ITEMS, disco(f, DiscoInfo.ITEMS_NS).kind());
+        assertEquals(Kind.RESULT, disco(f, DiscoInfo.ITEMS_NS).kind());
     }
 
     @Test

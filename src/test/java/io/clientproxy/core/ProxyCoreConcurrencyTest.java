@@ -58,6 +58,16 @@ class ProxyCoreConcurrencyTest {
             @Override
             public void presence(Jid from, Jid to, String type) {
             }
+
+            @Override
+            public void result(String request, Jid from, Jid to, Payload payload) {
+                answer(request);
+            }
+
+            @Override
+            public Payload childOf(String stanza) {
+                return null;
+            }
         };
         ProxySettings settings = ProxySettings.builder().target(TARGET)
                 .requestTimeout(Duration.ofSeconds(2)).maxPendingPerSender(perSender).build();

@@ -7,7 +7,7 @@ import java.util.function.Predicate;
 
 /** An outbox that records what the core asks to send: the core's view of the wire. */
 final class RecordingOutbox implements Outbox<String> {
-    enum Kind { FORWARD, ERROR, PRESENCE, DISCO_INFO, DISCO_ITEMS }
+    enum Kind { FORWARD, ERROR, PRESENCE, RESULT }
 
     /** One outgoing stanza; {@code stanza} is the test's label of the stanza it answers or copies. */
     record Sent(Kind kind, String stanza, Jid from, Jid to, StanzaError error, String presenceType) {
@@ -37,13 +37,22 @@ final class RecordingOutbox implements Outbox<String> {
     }
 
     @Override
-    public void discoInfo(String request, Jid from, Jid to, DiscoInfo info) {
-        sent.add(new Sent(Kind.DISCO_INFO, request, from, to, null, info.category() + "/" + info.type() + "/" + info.name() + " " + info.features()));
+    public void result(String request, Jid from, Jid to, Payload payload) {
+        sent.add(new Sent(Kind.RESULT, request, from, to, null, payload == null ? null : payload.toString()));
     }
 
+    /** Tests label stanzas with strings; a label that looks like XML stands for a stanza with that child. */
     @Override
-    public void discoItems(String request, Jid from, Jid to) {
-        sent.add(new Sent(Kind.DISCO_ITEMS, request, from, to, null, null));
+    public Payload childOf(String stanza) {
+        return children.get(stanza);
+    }
+
+    private final java.util.Map<String, Payload> children = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Makes {@code label} stand for a stanza whose first child is {@code child}. */
+    String withChild(String label, Payload child) {
+        children.put(label, child);
+        return label;
     }
 
     /** Everything sent since the last call, oldest first. */
