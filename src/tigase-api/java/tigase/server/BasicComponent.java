@@ -10,6 +10,7 @@ import tigase.xmpp.jid.JID;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Collection;
+import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -125,6 +126,14 @@ public class BasicComponent
 
 	public boolean isInitializationComplete() {
 		return initializationCompleted;
+	}
+
+	/** Real signature; Tigase's kernel calls it with the server's configured admins. */
+	public void setAdmins(Set<BareJID> admins) {
+		this.admins.clear();
+		if (admins != null) {
+			this.admins.addAll(admins);
+		}
 	}
 
 	public boolean isAdmin(JID jid) {

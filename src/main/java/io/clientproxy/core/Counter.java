@@ -37,7 +37,9 @@ public enum Counter {
     /** Messages from the target forwarded to a mapped sender. */
     MESSAGES_TO_SENDERS,
     /** Message errors translated back to the target's resource. */
-    MESSAGE_BOUNCES;
+    MESSAGE_BOUNCES,
+    /** Admin commands run. */
+    COMMANDS_RUN;
 
     private final String key = name().toLowerCase(Locale.ROOT).replace('_', '-');
 

@@ -43,6 +43,8 @@ public final class ProxyCore<S> {
             "requests from the implementing client to senders are not enabled");
     static final StanzaError NOT_ALLOWED = StanzaError.of(Condition.FORBIDDEN,
             "this service is not open to you");
+    static final StanzaError ADMINS_ONLY = StanzaError.of(Condition.FORBIDDEN,
+            "the proxy's commands are for its administrators");
     static final StanzaError SHUTTING_DOWN = new StanzaError(Condition.SERVICE_UNAVAILABLE, ErrorType.WAIT,
             "the proxy is shutting down");
 
@@ -56,6 +58,8 @@ public final class ProxyCore<S> {
     private final ResourcePool pool = new ResourcePool();
     private final JatTable<S> table;
     private final TargetSubscription subscription;
+    private final AdminCommands commands = new AdminCommands(this);
+    private volatile java.util.function.Predicate<Jid> admins = jid -> false;
 
     /**
      * @param component the component's own address toward the target ({@code proxy.example.com}):
@@ -146,6 +150,10 @@ public final class ProxyCore<S> {
             reject(stanza, replyFrom, from, NO_ID);
         } else if (children != 1) {
             reject(stanza, replyFrom, from, NOT_ONE_CHILD);
+        } else if (iqType == IqType.SET && AdminCommands.NS.equals(childNamespace)) {
+            runCommand(stanza, replyFrom, from);
+        } else if (iqType == IqType.GET && isAboutCommands(stanza, childNamespace)) {
+            answerCommandDisco(stanza, replyFrom, from, childNamespace);
         } else if (iqType == IqType.GET && answersDiscoLocally(childNamespace)) {
             answerDisco(stanza, replyFrom, from, childNamespace);
         } else if (fromTarget && to != null && to.resource() != null && settings.outboundRequests()) {
@@ -155,6 +163,62 @@ public final class ProxyCore<S> {
         } else {
             forwardRequest(stanza, from, replyFrom, id, iqType);
         }
+    }
+
+    /** A disco query about the commands node or one command: the proxy's own, never the target's. */
+    private boolean isAboutCommands(S stanza, String namespace) {
+        if (!DiscoInfo.INFO_NS.equals(namespace) && !DiscoInfo.ITEMS_NS.equals(namespace)) {
+            return false;
+        }
+        Payload query = outbox.childOf(stanza);
+        String node = query == null ? null : query.attr("node");
+        return node != null && (DiscoInfo.ITEMS_NS.equals(namespace) ? AdminCommands.NS.equals(node)
+                : AdminCommands.Command.of(node) != null);
+    }
+
+    private void answerCommandDisco(S stanza, Jid from, Jid to, String namespace) {
+        boolean admin = admins.test(to);
+        if (DiscoInfo.ITEMS_NS.equals(namespace)) {
+            outbox.result(stanza, from, to, AdminCommands.items(from, admin));
+        } else if (admin) {
+            outbox.result(stanza, from, to, AdminCommands.nodeInfo(outbox.childOf(stanza).attr("node")));
+        } else {
+            reject(stanza, from, to, ADMINS_ONLY);
+        }
+    }
+
+    private void runCommand(S stanza, Jid from, Jid to) {
+        if (!admins.test(to)) {
+            reject(stanza, from, to, ADMINS_ONLY);
+            return;
+        }
+        AdminCommands.Reply reply = commands.execute(outbox.childOf(stanza));
+        if (reply.error() != null) {
+            reject(stanza, from, to, reply.error());
+        } else {
+            counters.count(Counter.COMMANDS_RUN);
+            log.info(() -> "admin " + to + " ran command " + reply.command().attr("node") + " (" + reply.command().attr("status") + ")");
+            outbox.result(stanza, from, to, reply.command());
+        }
+    }
+
+    /** Who may run the admin commands (Tigase's admins, or the standalone {@code admins} option). */
+    public void setAdmins(java.util.function.Predicate<Jid> admins) {
+        this.admins = Objects.requireNonNull(admins, "admins");
+    }
+
+    /**
+     * Takes a resource out of the pool as if it had gone offline (admin command): its pending
+     * gets move, its sets are answered. Its next presence brings it back.
+     *
+     * @return false if it was not online
+     */
+    public boolean dropResource(Jid jid) {
+        if (find(jid) == null) {
+            return false;
+        }
+        resourceOffline(jid);
+        return true;
     }
 
     private boolean answersDiscoLocally(String namespace) {

@@ -139,6 +139,7 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         super.initialize();
         try {
             core = newCore(settings());
+            core.setAdmins(jid -> isAdmin(TigaseJids.toTigase(jid)));
         } catch (InvalidSettingException e) {
             log.log(Level.SEVERE, "component " + getName() + ": " + e.getMessage());
             throw e;

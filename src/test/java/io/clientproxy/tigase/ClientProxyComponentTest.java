@@ -446,4 +446,31 @@ class ClientProxyComponentTest {
         assertEquals(ALICE, attr(out, "to"));
         assertEquals("hi alice", out.getElement().getChild("body").getCData());
     }
+
+    @Test
+    void tigaseAdminsCanRunCommandsOthersAreForbidden() {
+        ComponentHarness h = ComponentHarness.started(Map.of("target-address", TARGET));
+        h.component.setAdmins(java.util.Set.of(tigase.xmpp.jid.BareJID.bareJIDInstanceNS("root@example.com")));
+        h.online("a", 3);
+        Element command = new Element("command");
+        command.setXMLNS("http://jabber.org/protocol/commands");
+        command.setAttribute("node", "list-resources");
+        command.setAttribute("action", "execute");
+        h.receive(iq("root@example.com/console", COMPONENT, "c1", "set", command));
+        Packet result = h.one();
+        assertEquals("result", attr(result, "type"));
+        Element answer = result.getElement().getChild("command", "http://jabber.org/protocol/commands");
+        assertEquals("completed", answer.getAttributeStaticStr("status"));
+        Element form = answer.getChild("x", "jabber:x:data");
+        assertEquals("result", form.getAttributeStaticStr("type"));
+        Element item = form.getChild("item");
+        assertEquals(TARGET + "/a", item.getChildren().get(0).getChild("value").getCData());
+        assertEquals("3", item.getChildren().get(1).getChild("value").getCData());
+
+        Element again = new Element("command");
+        again.setXMLNS("http://jabber.org/protocol/commands");
+        again.setAttribute("node", "counters");
+        h.receive(iq(ALICE, COMPONENT, "c2", "set", again));
+        assertError(h.one(), "c2", COMPONENT, ALICE, "auth", "forbidden");
+    }
 }
