@@ -1,0 +1,74 @@
+package io.clientproxy.standalone;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The command line: {@code [--config FILE] [--key=value ...] [--help] [--version]}. Options given
+ * as {@code --key=value} override the same key from the file.
+ */
+record CommandLine(boolean help, boolean version, Path config, Map<String, String> overrides) {
+
+    /** A command line that cannot be understood; the message says why. */
+    static final class UsageException extends IllegalArgumentException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    static CommandLine parse(String... args) {
+        boolean help = false;
+        boolean version = false;
+        Path config = null;
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                help = true;
+            } else if (arg.equals("--version")) {
+                version = true;
+            } else if (arg.equals("--config")) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException("--config needs a file name");
+                }
+                config = Path.of(args[++i]);
+            } else if (arg.startsWith("--config=")) {
+                config = Path.of(arg.substring("--config=".length()));
+            } else if (arg.startsWith("--") && arg.indexOf('=') > 2) {
+                int eq = arg.indexOf('=');
+                overrides.put(arg.substring(2, eq), arg.substring(eq + 1));
+            } else {
+                throw new UsageException("unexpected argument '" + arg + "': options are --config FILE and --key=value");
+            }
+        }
+        return new CommandLine(help, version, config, Collections.unmodifiableMap(overrides));
+    }
+
+    /** The text of {@code --help}: usage and every option with its default. */
+    static String usage() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Usage: java [-Djava.util.logging.config.file=etc/logging.properties] -jar tigase-client-proxy.jar\n")
+                .append("           [--config FILE] [--key=value ...]\n\n")
+                .append("Runs the client proxy as an external component (XEP-0114) of any XMPP server: IQ requests\n")
+                .append("sent to the component are answered by the online resources of the target account.\n\n")
+                .append("  --config FILE   Java properties file with the options below (see etc/proxy.conf)\n")
+                .append("  --key=value     set an option; overrides the file\n")
+                .append("  --help          this text\n")
+                .append("  --version       the version\n\n")
+                .append("Options (durations are ISO-8601, e.g. PT30S, PT5M):\n");
+        for (ConfigOption o : ConfigOption.values()) {
+            sb.append("  ").append(o.key());
+            sb.append(" ".repeat(Math.max(1, 24 - o.key().length())));
+            sb.append(o.description());
+            if (!o.isRequired()) {
+                sb.append(" [").append(o.defaultValue().isEmpty() ? "empty" : o.defaultValue()).append(']');
+            }
+            sb.append('\n');
+        }
+        sb.append("\nExit status: 0 after a normal stop (SIGTERM), 2 for a bad option or when the server refuses\n")
+                .append("the component's secret on the first connection.\n");
+        return sb.toString();
+    }
+}

@@ -1,0 +1,106 @@
+package io.clientproxy.standalone;
+
+import io.clientproxy.core.ProxySettings;
+
+/**
+ * Every option the standalone proxy reads, with its default as written in a configuration file
+ * and a one-line description (for {@code --help}). The routing options share their names with
+ * the Tigase component; the connection options are the standalone mode's own.
+ */
+public enum ConfigOption {
+    // ------------------------------------------------------------ the connection (standalone only)
+    SERVER_HOST(StandaloneSettings.SERVER_HOST, StandaloneSettings.DEFAULT_SERVER_HOST,
+            "host name or address of the XMPP server's component port"),
+    SERVER_PORT(StandaloneSettings.SERVER_PORT, String.valueOf(StandaloneSettings.DEFAULT_SERVER_PORT),
+            "the XEP-0114 component port"),
+    COMPONENT_DOMAIN(StandaloneSettings.COMPONENT_DOMAIN, null,
+            "required: the component's domain as the server knows it, e.g. proxy.example.com"),
+    COMPONENT_SECRET(StandaloneSettings.COMPONENT_SECRET, null,
+            "required: the shared secret the server has for that component"),
+    RECONNECT_MIN(StandaloneSettings.RECONNECT_MIN, StandaloneSettings.DEFAULT_RECONNECT_MIN.toString(),
+            "first wait before connecting again after a failure or loss; doubles each time"),
+    RECONNECT_MAX(StandaloneSettings.RECONNECT_MAX, StandaloneSettings.DEFAULT_RECONNECT_MAX.toString(),
+            "longest wait between connection attempts"),
+    STATS_INTERVAL(StandaloneSettings.STATS_INTERVAL, StandaloneSettings.DEFAULT_STATS_INTERVAL.toString(),
+            "how often an INFO line sums up the counters; PT0S for never"),
+
+    // ------------------------------------------------------------ routing (same as the Tigase component)
+    TARGET_ADDRESS(ProxySettings.TARGET_ADDRESS, null,
+            "required: bare JID of the account whose online resources answer the requests"),
+    REQUEST_TIMEOUT(ProxySettings.REQUEST_TIMEOUT, ProxySettings.DEFAULT_REQUEST_TIMEOUT.toString(),
+            "how long a request may wait for the target's answer (ISO-8601 duration)"),
+    JAT_MODE(ProxySettings.JAT_MODE, ProxySettings.DEFAULT_JAT_MODE.configName(),
+            "opaque (random token) or transparent (sender's full JID) in the address the target sees"),
+    MAX_PENDING(ProxySettings.MAX_PENDING, String.valueOf(ProxySettings.DEFAULT_MAX_PENDING),
+            "most requests pending at once"),
+    MAX_PENDING_PER_SENDER(ProxySettings.MAX_PENDING_PER_SENDER, String.valueOf(ProxySettings.DEFAULT_MAX_PENDING_PER_SENDER),
+            "most requests pending at once from one sender (full JID)"),
+    JAT_IDLE_TIMEOUT(ProxySettings.JAT_IDLE_TIMEOUT, ProxySettings.DEFAULT_JAT_IDLE_TIMEOUT.toString(),
+            "how long a sender's mapping is kept once it has no pending request"),
+    MAX_MAPPINGS(ProxySettings.MAX_MAPPINGS, String.valueOf(ProxySettings.DEFAULT_MAX_MAPPINGS),
+            "most senders mapped at once"),
+    RESUBSCRIBE_MIN(ProxySettings.RESUBSCRIBE_MIN, ProxySettings.DEFAULT_RESUBSCRIBE_MIN.toString(),
+            "first wait before asking the target again after it denied the subscription"),
+    RESUBSCRIBE_MAX(ProxySettings.RESUBSCRIBE_MAX, ProxySettings.DEFAULT_RESUBSCRIBE_MAX.toString(),
+            "longest wait between subscription requests after denials"),
+    BALANCER(ProxySettings.BALANCER, ProxySettings.DEFAULT_BALANCER.configName(),
+            "which online resource gets a request: random, round-robin, least-pending, priority, sticky"),
+    ALLOWED_SENDERS(ProxySettings.ALLOWED_SENDERS, "",
+            "who may send requests: domains, bare and full JIDs, separated by commas; empty for everyone"),
+    RATE_LIMIT(ProxySettings.RATE_LIMIT, "0",
+            "requests per second one sender may make on average; 0 for no limit"),
+    RATE_BURST(ProxySettings.RATE_BURST, String.valueOf(ProxySettings.DEFAULT_RATE_BURST),
+            "requests one sender may make at once before the rate limit applies"),
+    DISCO(ProxySettings.DISCO, ProxySettings.DEFAULT_DISCO.configName(),
+            "who answers disco queries: forward (the target), local, fallback (local while no resource is online)"),
+    DISCO_CATEGORY(ProxySettings.DISCO_CATEGORY, ProxySettings.DEFAULT_DISCO_CATEGORY,
+            "identity category of local disco answers"),
+    DISCO_TYPE(ProxySettings.DISCO_TYPE, ProxySettings.DEFAULT_DISCO_TYPE,
+            "identity type of local disco answers"),
+    DISCO_NAME(ProxySettings.DISCO_NAME, ProxySettings.DEFAULT_DISCO_NAME,
+            "identity name of local disco answers"),
+    DISCO_FEATURES(ProxySettings.DISCO_FEATURES, "",
+            "features of local disco#info answers, separated by commas"),
+    OUTBOUND_REQUESTS(ProxySettings.OUTBOUND_REQUESTS, "false",
+            "let the target send IQ requests to <component>/<encoded sender> (true or false)"),
+    MESSAGES(ProxySettings.MESSAGES, "false",
+            "proxy messages both ways instead of answering feature-not-implemented (true or false)");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    ConfigOption(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** The name in the configuration file and after {@code --} on the command line. */
+    public String key() {
+        return key;
+    }
+
+    /** The default as written in a configuration file; null for a required option. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public boolean isRequired() {
+        return defaultValue == null;
+    }
+
+    /** The option with this key, or null. */
+    public static ConfigOption byKey(String key) {
+        for (ConfigOption o : values()) {
+            if (o.key.equals(key)) {
+                return o;
+            }
+        }
+        return null;
+    }
+}

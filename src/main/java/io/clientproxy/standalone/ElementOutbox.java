@@ -1,0 +1,127 @@
+package io.clientproxy.standalone;
+
+import io.clientproxy.core.Condition;
+import io.clientproxy.core.ErrorType;
+import io.clientproxy.core.Jid;
+import io.clientproxy.core.Outbox;
+import io.clientproxy.core.Payload;
+import io.clientproxy.core.StanzaError;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Carries out the core's decisions as stanzas on the component stream. Received elements are
+ * never changed (they are immutable): a forward is a copy with new {@code from} and {@code to},
+ * everything else is built fresh. An answer to a sender that cannot be written now is kept in
+ * the {@link AnswerBacklog} for the next stream; anything else that cannot be written is only
+ * counted, since the core repeats what matters (subscription, probe) after a reconnect.
+ */
+final class ElementOutbox implements Outbox<XmlElement> {
+    private static final Logger log = Logger.getLogger(ElementOutbox.class.getName());
+
+    /** The answer for a request that was with the target when the connection to the server broke. */
+    static final StanzaError CONNECTION_LOST = new StanzaError(Condition.SERVICE_UNAVAILABLE, ErrorType.WAIT,
+            "the proxy lost its connection to the XMPP server while the request was pending; "
+                    + "it may or may not have been acted on");
+
+    private final StanzaSink sink;
+    private final AnswerBacklog backlog;
+    private final StandaloneCounters counters;
+
+    ElementOutbox(StanzaSink sink, AnswerBacklog backlog, StandaloneCounters counters) {
+        this.sink = sink;
+        this.backlog = backlog;
+        this.counters = counters;
+    }
+
+    @Override
+    public void forward(XmlElement stanza, Jid from, Jid to) {
+        send(stanza.withAttribute("from", from.toString()).withAttribute("to", to.toString()));
+    }
+
+    @Override
+    public void error(XmlElement stanza, Jid from, Jid to, StanzaError error) {
+        send(errorReply(stanza, from, to, error));
+    }
+
+    @Override
+    public void presence(Jid from, Jid to, String type) {
+        send(XmlElement.builder("presence")
+                .attribute("from", from.toString())
+                .attribute("to", to.toString())
+                .attribute("type", type)
+                .build());
+    }
+
+    @Override
+    public void result(XmlElement request, Jid from, Jid to, Payload payload) {
+        send(result(request, from, to, payload == null ? null : PayloadXml.toElement(payload)));
+    }
+
+    @Override
+    public Payload childOf(XmlElement stanza) {
+        for (XmlElement child : stanza.elements()) {
+            return PayloadXml.fromElement(child, stanza);
+        }
+        return null;
+    }
+
+    private static XmlElement result(XmlElement request, Jid from, Jid to, XmlElement payload) {
+        XmlElement.Builder b = XmlElement.builder("iq")
+                .attribute("id", request.attribute("id"))
+                .attribute("type", "result")
+                .attribute("from", from.toString())
+                .attribute("to", to.toString());
+        if (payload != null) {
+            b.child(payload);
+        }
+        return b.build();
+    }
+
+    private void send(XmlElement stanza) {
+        if (sink.send(stanza)) {
+            return;
+        }
+        if (isAnswer(stanza)) {
+            backlog.add(stanza);
+        } else {
+            counters.count(StandaloneCounter.SEND_FAILURES);
+            if (log.isLoggable(Level.FINE)) {
+                log.fine("not connected; not sent: " + stanza.toXml());
+            }
+        }
+    }
+
+    /** An IQ result or error: the answer a sender is waiting for. */
+    private static boolean isAnswer(XmlElement stanza) {
+        String type = stanza.attribute("type");
+        return stanza.name().equals("iq") && ("result".equals(type) || "error".equals(type));
+    }
+
+    /**
+     * The error answer to {@code stanza}: same element name and id, {@code type='error'}, the
+     * given addresses and an {@code <error/>} child (RFC 6120 8.3).
+     */
+    static XmlElement errorReply(XmlElement stanza, Jid from, Jid to, StanzaError error) {
+        return XmlElement.builder(stanza.name())
+                .attribute("id", stanza.attribute("id"))
+                .attribute("type", "error")
+                .attribute("from", from.toString())
+                .attribute("to", to.toString())
+                .child(errorElement(error))
+                .build();
+    }
+
+    static XmlElement errorElement(StanzaError error) {
+        XmlElement.Builder e = XmlElement.builder("error").attribute("type", error.type().xml());
+        e.child(XmlElement.builder(error.condition().xml()).attribute("xmlns", Condition.STANZAS_NS).build());
+        if (error.text() != null) {
+            e.child(XmlElement.builder("text")
+                    .attribute("xmlns", Condition.STANZAS_NS)
+                    .attribute("xml:lang", "en")
+                    .text(error.text())
+                    .build());
+        }
+        return e.build();
+    }
+}

@@ -1,0 +1,115 @@
+package io.clientproxy.standalone;
+
+import io.clientproxy.Version;
+import io.clientproxy.core.InvalidSettingException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * {@code java -jar tigase-client-proxy.jar --config etc/proxy.conf}: the standalone proxy. Runs
+ * until SIGTERM (or Ctrl-C), then answers what is pending and closes the stream.
+ *
+ * <p>Exit status 2: a bad command line or option (one line on stderr naming the key and value),
+ * or the server refused the component's credentials before the first connection succeeded.
+ */
+public final class Main {
+    static final String NAME = "tigase-client-proxy";
+    static final int OK = 0;
+    static final int USAGE = 2;
+    private static final String FORMAT_PROPERTY = "java.util.logging.SimpleFormatter.format";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        defaultLogging();
+        int status = run(args, System.out, System.err);
+        if (status != OK) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * One line per record unless the operator brought a logging configuration. Must run before
+     * the first logger is created (so: no static loggers in this class).
+     */
+    private static void defaultLogging() {
+        if (System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.config.class") == null
+                && System.getProperty(FORMAT_PROPERTY) == null) {
+            System.setProperty(FORMAT_PROPERTY, "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+        }
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
+        }
+    }
+
+    /** Parses, validates, runs until stopped; returns the exit status. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        StandaloneSettings settings;
+        try {
+            CommandLine cl = CommandLine.parse(args);
+            if (cl.help()) {
+                out.print(CommandLine.usage());
+                return OK;
+            }
+            if (cl.version()) {
+                out.println(NAME + " " + Version.current());
+                return OK;
+            }
+            Map<String, String> options = new LinkedHashMap<>();
+            if (cl.config() != null) {
+                options.putAll(load(cl));
+            }
+            options.putAll(cl.overrides());
+            settings = StandaloneSettings.parse(options);
+        } catch (CommandLine.UsageException e) {
+            err.println(NAME + ": " + e.getMessage() + " (see --help)");
+            return USAGE;
+        } catch (InvalidSettingException e) {
+            err.println(NAME + ": " + e.getMessage());
+            return USAGE;
+        } catch (IOException e) {
+            err.println(NAME + ": " + e.getMessage());
+            return USAGE;
+        }
+
+        StandaloneProxy proxy = StandaloneProxy.start(settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            proxy.close();
+            ShutdownSafeLogManager.resetFinally();
+        }, NAME + "-shutdown"));
+        try {
+            while (!proxy.awaitTermination(Duration.ofDays(1))) {
+                // runs until a shutdown hook or a fatal refusal stops it
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            proxy.close();
+        }
+        return proxy.failure().isPresent() ? USAGE : OK;
+    }
+
+    private static Map<String, String> load(CommandLine cl) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(cl.config(), StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new IOException("cannot read the configuration file " + cl.config() + ": " + e, e);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the configuration file " + cl.config() + " is not a valid properties file: " + e.getMessage(), e);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String key : p.stringPropertyNames()) {
+            values.put(key, p.getProperty(key));
+        }
+        return values;
+    }
+}

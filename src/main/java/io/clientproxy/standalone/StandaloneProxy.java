@@ -1,0 +1,295 @@
+package io.clientproxy.standalone;
+
+import io.clientproxy.Version;
+import io.clientproxy.core.Counter;
+import io.clientproxy.core.Jid;
+import io.clientproxy.core.ProxyCore;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The proxy as an external component (XEP-0114): the routing core, the component stream that
+ * feeds it and carries out its decisions, a ticker for timeouts and the periodic summary, and
+ * reconnection. Everything runs on daemon threads; {@link #close()} ends it.
+ *
+ * <pre>{@code
+ * try (StandaloneProxy proxy = StandaloneProxy.start(settings)) {
+ *     proxy.awaitConnected(Duration.ofSeconds(5));
+ *     ...
+ *     proxy.core().counters().get(Counter.REQUESTS_FORWARDED);
+ * }
+ * }</pre>
+ */
+public final class StandaloneProxy implements AutoCloseable {
+    private static final Logger log = Logger.getLogger(StandaloneProxy.class.getName());
+
+    /** How often the core times out requests and forgets idle mappings. */
+    static final Duration TICK = Duration.ofMillis(250);
+    /** How long close() waits for the server to end its side of the stream. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(3);
+
+    private final StandaloneSettings settings;
+    private final StandaloneCounters counters = new StandaloneCounters();
+    private final AnswerBacklog backlog;
+    private final ComponentConnection connection;
+    private final ProxyCore<XmlElement> core;
+    private final StanzaDispatcher dispatcher;
+    private final ScheduledExecutorService ticker;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile StreamErrorException fatal;
+
+    private StandaloneProxy(StandaloneSettings settings) {
+        this.settings = settings;
+        // At most every pending request can be owed an answer at once; a little more for replies in flight.
+        this.backlog = new AnswerBacklog(settings.proxy().maxPending() + 1024, counters);
+        this.connection = new ComponentConnection(settings, new ConnectionEvents(), counters);
+        ElementOutbox outbox = new ElementOutbox(connection, backlog, counters);
+        this.core = new ProxyCore<>(settings.proxy(), settings.componentDomain(), outbox);
+        this.dispatcher = new StanzaDispatcher(core, outbox, counters);
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "client-proxy-ticker-" + settings.componentDomain());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts connecting (in the background) and returns at once. Connection failures are retried
+     * as configured; use {@link #awaitConnected} to wait for the stream.
+     */
+    public static StandaloneProxy start(StandaloneSettings settings) {
+        StandaloneProxy proxy = new StandaloneProxy(settings);
+        log.info(() -> "tigase-client-proxy " + Version.current() + ": component " + settings.componentDomain()
+                + " at " + settings.serverHost() + ":" + settings.serverPort() + " proxies IQ requests to "
+                + settings.proxy().target() + " (jat-mode " + settings.proxy().jatMode().configName()
+                + ", request-timeout " + settings.proxy().requestTimeout() + ")");
+        proxy.ticker.scheduleWithFixedDelay(proxy::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        long stats = settings.statsInterval().toMillis();
+        if (stats > 0) {
+            proxy.ticker.scheduleAtFixedRate(proxy::logSummary, stats, stats, TimeUnit.MILLISECONDS);
+        }
+        proxy.connection.start();
+        return proxy;
+    }
+
+    // ------------------------------------------------------------------ observation
+
+    public StandaloneSettings settings() {
+        return settings;
+    }
+
+    /** The routing core: its counters, online resources, pending requests and mappings. */
+    public ProxyCore<XmlElement> core() {
+        return core;
+    }
+
+    /** The adapter's own counters (reconnects, lost requests, ...). */
+    public StandaloneCounters counters() {
+        return counters;
+    }
+
+    /** The component's address, e.g. {@code proxy.example.com}. */
+    public Jid component() {
+        return core.component();
+    }
+
+    /** True while an authenticated stream is up. */
+    public boolean isConnected() {
+        return connection.isConnected();
+    }
+
+    /**
+     * Waits until an authenticated stream is up and the subscription to the target has been
+     * requested on it.
+     *
+     * @return false on timeout, or at once when the proxy has stopped (closed, or given up: see {@link #failure()})
+     */
+    public boolean awaitConnected(Duration timeout) throws InterruptedException {
+        return connection.awaitConnected(timeout);
+    }
+
+    /**
+     * Waits until at least {@code count} resources of the target are online (their presence has
+     * reached the proxy): from then on requests are forwarded.
+     *
+     * @return false on timeout or when the proxy has stopped
+     */
+    public boolean awaitOnlineResources(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (core.resources().size() < count) {
+            if (isTerminated() || System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    /** Why the proxy gave up on its own: the server refused the component before it was ever connected. */
+    public Optional<StreamErrorException> failure() {
+        return Optional.ofNullable(fatal);
+    }
+
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    /** Waits until the proxy has stopped (closed, or given up); false on timeout. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * All counters in one map: gauges ({@code connected}, {@code pending}, {@code online-resources},
+     * {@code mappings}, {@code backlog}), then the core's counters, then the adapter's.
+     */
+    public Map<String, Long> statistics() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("connected", isConnected() ? 1L : 0L);
+        out.put("pending", (long) core.pendingCount());
+        out.put("online-resources", (long) core.resources().size());
+        out.put("mappings", (long) core.mappingCount());
+        out.put("backlog", (long) backlog.size());
+        out.putAll(core.counters().snapshot());
+        out.putAll(counters.snapshot());
+        return out;
+    }
+
+    /** The one-line summary that is logged every {@code stats-interval}. */
+    public String summary() {
+        var c = core.counters();
+        return "component " + component() + (isConnected() ? " connected" : " NOT connected")
+                + ": pending=" + core.pendingCount()
+                + " online-resources=" + core.resources().size()
+                + " mappings=" + core.mappingCount()
+                + " forwarded=" + c.get(Counter.REQUESTS_FORWARDED)
+                + " delivered=" + c.get(Counter.REPLIES_DELIVERED)
+                + " timeouts=" + c.get(Counter.TIMEOUTS)
+                + " errors=" + c.get(Counter.ERRORS_SENT)
+                + " dropped=" + c.droppedTotal()
+                + " reconnects=" + counters.get(StandaloneCounter.RECONNECTS)
+                + " lost=" + counters.get(StandaloneCounter.LOST_REQUESTS)
+                + " internal-errors=" + counters.get(StandaloneCounter.INTERNAL_ERRORS);
+    }
+
+    // ------------------------------------------------------------------ control
+
+    /**
+     * For tests: severs the TCP connection abruptly (a reset, no {@code </stream:stream>}), as a
+     * network failure would. The proxy reacts as to any loss: answers what was pending once it
+     * has reconnected, after {@code reconnect-min}. Returns at once; {@link #isConnected()} is
+     * false from here until the new stream is up.
+     */
+    public void dropConnection() {
+        connection.drop();
+    }
+
+    /**
+     * Stops: answers pending requests with an error while the stream is still up, ends the
+     * stream politely, and counts as lost whatever could not be answered. Bounded in time (a few
+     * seconds at most); idempotent; safe from a shutdown hook.
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            try {
+                terminated.await(CLOSE_GRACE.toMillis() * 2, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        try {
+            dispatcher.refuseRequests();
+            ticker.shutdownNow();
+            int pending = core.pendingCount();
+            if (pending > 0) {
+                log.info(() -> "stopping: answering " + pending + " pending requests");
+            }
+            core.shutdown();
+            connection.close(CLOSE_GRACE);
+            // Requests that reached the core after shutdown() drained it: no stream to answer them now.
+            for (XmlElement request : core.disconnected()) {
+                backlog.add(connectionLostAnswer(request));
+            }
+            backlog.discard("the proxy stopped before it could send them");
+        } catch (RuntimeException e) {
+            log.log(Level.WARNING, "failure while stopping", e);
+        } finally {
+            terminated.countDown();
+            log.info(() -> "stopped; " + summary());
+        }
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private void tick() {
+        try {
+            core.tick();
+        } catch (RuntimeException e) {
+            counters.count(StandaloneCounter.INTERNAL_ERRORS);
+            log.log(Level.WARNING, "timer tick failed", e);
+        }
+    }
+
+    private void logSummary() {
+        log.info(this::summary);
+    }
+
+    /** The error for a request that was pending when the stream broke, from the address it was sent to. */
+    private XmlElement connectionLostAnswer(XmlElement request) {
+        Jid to = StanzaDispatcher.jid(request.attribute("from"));
+        Jid from = StanzaDispatcher.jid(request.attribute("to"));
+        return ElementOutbox.errorReply(request, from == null ? component() : from,
+                to == null ? component() : to, ElementOutbox.CONNECTION_LOST);
+    }
+
+    /** The connection's events, on its thread. */
+    private final class ConnectionEvents implements ComponentConnection.Listener {
+        @Override
+        public void connected(boolean reconnect) {
+            int owed = backlog.size();
+            int sent = backlog.sendAll(connection);
+            if (owed > 0) {
+                log.info(() -> "answered " + sent + " of " + owed + " requests held while the connection was down");
+            }
+            core.start();
+        }
+
+        @Override
+        public void received(XmlElement stanza) {
+            dispatcher.dispatch(stanza);
+        }
+
+        @Override
+        public void disconnected() {
+            List<XmlElement> pending = core.disconnected();
+            for (XmlElement request : pending) {
+                backlog.add(connectionLostAnswer(request));
+            }
+            if (!pending.isEmpty() && !closing.get()) {
+                log.warning(() -> pending.size() + " pending requests will be answered service-unavailable once reconnected");
+            }
+        }
+
+        @Override
+        public void gaveUp(StreamErrorException reason) {
+            fatal = reason;
+            // Not on this (the connection's) thread: close() waits for it to end.
+            Thread stopper = new Thread(StandaloneProxy.this::close, "client-proxy-stop");
+            stopper.setDaemon(true);
+            stopper.start();
+        }
+    }
+}

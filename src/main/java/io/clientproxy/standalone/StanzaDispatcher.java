@@ -1,0 +1,134 @@
+package io.clientproxy.standalone;
+
+import io.clientproxy.core.Condition;
+import io.clientproxy.core.ErrorType;
+import io.clientproxy.core.Jid;
+import io.clientproxy.core.Outbox;
+import io.clientproxy.core.ProxyCore;
+import io.clientproxy.core.StanzaError;
+import java.math.BigInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Hands each received element to the core with the facts it decides on (addresses, id, type,
+ * child count, priority). Never throws: a failure on one stanza is counted, logged and, for an
+ * IQ request, answered with {@code internal-server-error}, since a request must always get an
+ * answer.
+ */
+final class StanzaDispatcher {
+    private static final Logger log = Logger.getLogger(StanzaDispatcher.class.getName());
+
+    static final StanzaError INTERNAL_ERROR = StanzaError.of(Condition.INTERNAL_SERVER_ERROR,
+            "the proxy failed on this request");
+    static final StanzaError SHUTTING_DOWN = new StanzaError(Condition.SERVICE_UNAVAILABLE, ErrorType.WAIT,
+            "the proxy is shutting down");
+
+    private static final BigInteger MIN_PRIORITY = BigInteger.valueOf(-128);
+    private static final BigInteger MAX_PRIORITY = BigInteger.valueOf(127);
+
+    private final ProxyCore<XmlElement> core;
+    private final Outbox<XmlElement> outbox;
+    private final StandaloneCounters counters;
+    private volatile boolean refusing;
+
+    StanzaDispatcher(ProxyCore<XmlElement> core, Outbox<XmlElement> outbox, StandaloneCounters counters) {
+        this.core = core;
+        this.outbox = outbox;
+        this.counters = counters;
+    }
+
+    /** From now on new requests are answered "shutting down" instead of reaching the core. */
+    void refuseRequests() {
+        refusing = true;
+    }
+
+    void dispatch(XmlElement stanza) {
+        try {
+            if (refusing && isRequest(stanza)) {
+                answer(stanza, SHUTTING_DOWN);
+            } else {
+                route(stanza);
+            }
+        } catch (RuntimeException e) {
+            counters.count(StandaloneCounter.INTERNAL_ERRORS);
+            log.log(Level.WARNING, "failed on " + stanza.toXml(), e);
+            if (isRequest(stanza)) {
+                try {
+                    answer(stanza, INTERNAL_ERROR);
+                } catch (RuntimeException again) {
+                    log.log(Level.WARNING, "could not answer " + stanza.toXml(), again);
+                }
+            }
+        }
+    }
+
+    private void route(XmlElement stanza) {
+        Jid from = jid(stanza.attribute("from"));
+        Jid to = jid(stanza.attribute("to"));
+        String type = stanza.attribute("type");
+        switch (stanza.name()) {
+            case "iq" -> core.onIq(stanza, from, to, stanza.attribute("id"), type, stanza.elementCount(),
+                    childNamespace(stanza));
+            case "message" -> core.onMessage(stanza, from, to, type);
+            case "presence" -> core.onPresence(stanza, from, to, type, priority(stanza));
+            default -> {
+                counters.count(StandaloneCounter.NOT_A_STANZA);
+                if (log.isLoggable(Level.FINE)) {
+                    log.fine("not a stanza, ignored: " + stanza.toXml());
+                }
+            }
+        }
+    }
+
+    /** Answers an IQ request with an error, from the address it was sent to. */
+    private void answer(XmlElement request, StanzaError error) {
+        Jid from = jid(request.attribute("from"));
+        if (from == null) {
+            return;
+        }
+        Jid to = jid(request.attribute("to"));
+        outbox.error(request, to == null ? core.component() : to, from, error);
+    }
+
+    /** The namespace of the first child element (an IQ request has exactly one), or null. */
+    static String childNamespace(XmlElement iq) {
+        for (XmlNode n : iq.children()) {
+            if (n instanceof XmlElement child) {
+                return child.namespaceIn(iq);
+            }
+        }
+        return null;
+    }
+
+    static boolean isRequest(XmlElement stanza) {
+        String type = stanza.attribute("type");
+        return stanza.name().equals("iq") && ("get".equals(type) || "set".equals(type));
+    }
+
+    /** The address, or null when absent or not a JID (the core then drops or answers by its rules). */
+    static Jid jid(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Jid.parse(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The presence priority (RFC 6121 4.7.2.3): an integer from -128 to 127, 0 when absent or invalid. */
+    static int priority(XmlElement presence) {
+        XmlElement p = presence.element("priority");
+        if (p == null) {
+            return 0;
+        }
+        try {
+            // BigInteger: an out-of-range number is still a number, clamped rather than ignored.
+            return new BigInteger(p.text().trim()).max(MIN_PRIORITY).min(MAX_PRIORITY).intValue();
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

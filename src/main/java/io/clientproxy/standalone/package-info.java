@@ -1,0 +1,14 @@
+/**
+ * The standalone mode: the routing core as an external component (XEP-0114) of any XMPP server.
+ *
+ * <p>Entry points: {@link io.clientproxy.standalone.Main} for {@code java -jar}, and
+ * {@link io.clientproxy.standalone.StandaloneProxy#start} with
+ * {@link io.clientproxy.standalone.StandaloneSettings} for use in the same JVM (tests, embedding).
+ *
+ * <p>Inside: {@code ComponentConnection} keeps one {@code ComponentStream} (socket, handshake,
+ * StAX reader, writer) up and reconnects with backoff; {@code StanzaDispatcher} feeds received
+ * {@link io.clientproxy.standalone.XmlElement}s to the core; {@code ElementOutbox} turns the
+ * core's decisions into stanzas, and holds answers the stream could not take in an
+ * {@code AnswerBacklog} until it is back. Nothing here depends on Tigase or on any library.
+ */
+package io.clientproxy.standalone;

@@ -1,0 +1,102 @@
+package io.clientproxy.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(30)
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private Path config(String text) throws Exception {
+        Path p = dir.resolve("proxy.conf");
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void helpListsEveryOption() {
+        assertEquals(0, run("--help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (ConfigOption o : ConfigOption.values()) {
+            assertTrue(help.contains("  " + o.key() + " "), o.key());
+        }
+        assertTrue(help.contains("[PT30S]"), help);
+        assertEquals("", err());
+    }
+
+    @Test
+    void versionPrintsOneLine() {
+        assertEquals(0, run("--version"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("tigase-client-proxy "));
+    }
+
+    @Test
+    void aBadValueInTheFileExitsTwoWithOneLineNamingIt() throws Exception {
+        Path conf = config("target-address = bot@localhost\ncomponent-domain = proxy.localhost\n"
+                + "component-secret = pw\nrequest-timeout = soon\n");
+        assertEquals(2, run("--config", conf.toString()));
+        String e = err();
+        assertEquals(1, e.lines().count(), e);
+        assertTrue(e.contains("'request-timeout'") && e.contains("'soon'"), e);
+    }
+
+    @Test
+    void commandLineOverridesTheFile() throws Exception {
+        Path conf = config("target-address = bot@localhost\ncomponent-domain = proxy.localhost\ncomponent-secret = pw\n");
+        assertEquals(2, run("--config=" + conf, "--server-port=none"));
+        assertTrue(err().contains("'server-port'") && err().contains("'none'"), err());
+    }
+
+    @Test
+    void unusableCommandLinesExitTwo() throws Exception {
+        assertEquals(2, run("proxy.conf"));
+        assertTrue(err().contains("unexpected argument 'proxy.conf'"), err());
+        err.reset();
+        assertEquals(2, run("--config"));
+        err.reset();
+        assertEquals(2, run("--config", dir.resolve("missing.conf").toString()));
+        assertTrue(err().contains("missing.conf"), err());
+        err.reset();
+        assertEquals(2, run("--target-address=bot@localhost", "--component-secret=pw"));
+        assertTrue(err().contains("'component-domain'"), err());
+    }
+
+    @Test
+    void aRefusedSecretOnTheFirstConnectionExitsTwo() throws Exception {
+        try (FakeComponentServer server = new FakeComponentServer("right")) {
+            server.refuseSecret(true);
+            int status = run("--target-address=bot@localhost", "--component-domain=proxy.localhost",
+                    "--component-secret=wrong", "--server-port=" + server.port(), "--stats-interval=PT0S");
+            assertEquals(2, status);
+        }
+    }
+
+    @Test
+    void commandLineParsing() {
+        CommandLine cl = CommandLine.parse("--config", "a.conf", "--jat-mode=transparent", "--x=a=b");
+        assertEquals(Path.of("a.conf"), cl.config());
+        assertEquals(Map.of("jat-mode", "transparent", "x", "a=b"), cl.overrides());
+    }
+}
