@@ -60,6 +60,8 @@ public final class ProxyCore<S> {
     private final TargetSubscription subscription;
     private final AdminCommands commands = new AdminCommands(this);
     private volatile java.util.function.Predicate<Jid> admins = jid -> false;
+    /** Set by shutdown(): requests that arrive afterwards are refused, not left pending. */
+    private volatile boolean closed;
 
     /**
      * @param component the component's own address toward the target ({@code proxy.example.com}):
@@ -94,6 +96,7 @@ public final class ProxyCore<S> {
      * an unapproved contact as a denial.
      */
     public void start() {
+        closed = false;
         subscription.requested();
         sendSubscribe();
     }
@@ -148,6 +151,8 @@ public final class ProxyCore<S> {
         }
         if (id == null || id.isEmpty()) {
             reject(stanza, replyFrom, from, NO_ID);
+        } else if (closed) {
+            reject(stanza, replyFrom, from, SHUTTING_DOWN);
         } else if (children != 1) {
             reject(stanza, replyFrom, from, NOT_ONE_CHILD);
         } else if (iqType == IqType.SET && AdminCommands.NS.equals(childNamespace)) {
@@ -545,6 +550,7 @@ public final class ProxyCore<S> {
 
     /** Answers every pending request with an error and forgets the resources. */
     public void shutdown() {
+        closed = true;
         for (PendingRequest<S> request : table.drain(clock.getAsLong())) {
             answerAsker(request, SHUTTING_DOWN);
         }

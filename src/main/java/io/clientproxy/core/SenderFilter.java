@@ -31,6 +31,11 @@ public final class SenderFilter {
      * @throws InvalidSettingException for an entry that is not a JID or domain
      */
     public static SenderFilter parse(List<String> entries) {
+        return parse(ProxySettings.ALLOWED_SENDERS, entries);
+    }
+
+    /** Parses entries of the option {@code key} (also used for the standalone {@code admins}). */
+    public static SenderFilter parse(String key, List<String> entries) {
         List<Jid> parsed = new java.util.ArrayList<>();
         for (String entry : entries == null ? List.<String>of() : entries) {
             if (entry == null || entry.isBlank()) {
@@ -39,7 +44,7 @@ public final class SenderFilter {
             try {
                 parsed.add(Jid.parse(entry.trim()));
             } catch (IllegalArgumentException e) {
-                throw new InvalidSettingException(ProxySettings.ALLOWED_SENDERS, entry, "not a domain or JID");
+                throw new InvalidSettingException(key, entry, "not a domain or JID");
             }
         }
         return new SenderFilter(parsed);
@@ -47,6 +52,11 @@ public final class SenderFilter {
 
     public boolean allowsEveryone() {
         return domains.isEmpty() && bareJids.isEmpty() && fullJids.isEmpty();
+    }
+
+    /** Whether an entry names this address (false when there are no entries). */
+    public boolean lists(Jid jid) {
+        return !allowsEveryone() && allows(jid);
     }
 
     public boolean allows(Jid sender) {

@@ -18,6 +18,8 @@ final class TargetSubscription {
     }
 
     synchronized void requested() {
+        // Unknown again until the server answers: after a reconnect the old answer no longer counts.
+        confirmed = false;
         retryAt = -1;
     }
 

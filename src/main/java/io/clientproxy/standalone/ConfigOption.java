@@ -23,6 +23,8 @@ public enum ConfigOption {
             "longest wait between connection attempts"),
     STATS_INTERVAL(StandaloneSettings.STATS_INTERVAL, StandaloneSettings.DEFAULT_STATS_INTERVAL.toString(),
             "how often an INFO line sums up the counters; PT0S for never"),
+    ADMINS(StandaloneSettings.ADMINS, "",
+            "who may run the admin commands (XEP-0050): bare JIDs or domains, separated by commas; empty for nobody"),
 
     // ------------------------------------------------------------ routing (same as the Tigase component)
     TARGET_ADDRESS(ProxySettings.TARGET_ADDRESS, null,

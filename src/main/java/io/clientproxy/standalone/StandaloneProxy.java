@@ -56,6 +56,7 @@ public final class StandaloneProxy implements AutoCloseable {
         this.connection = new ComponentConnection(settings, new ConnectionEvents(), counters);
         ElementOutbox outbox = new ElementOutbox(connection, backlog, counters);
         this.core = new ProxyCore<>(settings.proxy(), settings.componentDomain(), outbox);
+        this.core.setAdmins(settings.admins()::lists);
         this.dispatcher = new StanzaDispatcher(core, outbox, counters);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "client-proxy-ticker-" + settings.componentDomain());

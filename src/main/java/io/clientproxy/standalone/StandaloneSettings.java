@@ -26,7 +26,8 @@ public record StandaloneSettings(
         String componentSecret,
         Duration reconnectMin,
         Duration reconnectMax,
-        Duration statsInterval) {
+        Duration statsInterval,
+        SenderFilter admins) {
 
     public static final String SERVER_HOST = "server-host";
     public static final String SERVER_PORT = "server-port";
@@ -35,6 +36,7 @@ public record StandaloneSettings(
     public static final String RECONNECT_MIN = "reconnect-min";
     public static final String RECONNECT_MAX = "reconnect-max";
     public static final String STATS_INTERVAL = "stats-interval";
+    public static final String ADMINS = "admins";
 
     public static final String DEFAULT_SERVER_HOST = "127.0.0.1";
     public static final int DEFAULT_SERVER_PORT = 5347;
@@ -61,6 +63,7 @@ public record StandaloneSettings(
         if (reconnectMax.compareTo(reconnectMin) < 0) {
             throw new InvalidSettingException(RECONNECT_MAX, reconnectMax, "must not be shorter than " + RECONNECT_MIN + " (" + reconnectMin + ")");
         }
+        Objects.requireNonNull(admins, "admins");
         if (statsInterval == null || statsInterval.isNegative()) {
             throw new InvalidSettingException(STATS_INTERVAL, statsInterval, "an ISO-8601 duration such as PT60S, or PT0S for no summary");
         }
@@ -108,7 +111,7 @@ public record StandaloneSettings(
         Duration reconnectMax = v.positiveDuration(RECONNECT_MAX, DEFAULT_RECONNECT_MAX);
         Duration statsInterval = v.nonNegativeDuration(STATS_INTERVAL, DEFAULT_STATS_INTERVAL, "for no summary");
         return new StandaloneSettings(proxySettings(v), host, port, componentDomain, secret,
-                reconnectMin, reconnectMax, statsInterval);
+                reconnectMin, reconnectMax, statsInterval, SenderFilter.parse(ADMINS, v.list(ADMINS)));
     }
 
     private static ProxySettings proxySettings(OptionValues v) {

@@ -215,5 +215,13 @@ class ProxyCoreFailureTest {
         f.core.tick();
         f.core.shutdown();
         assertTrue(f.out.take().isEmpty());
+        f.request("late", ALICE, COMPONENT, "2", "get");
+        Sent refused = f.out.one();
+        assertEquals(Condition.SERVICE_UNAVAILABLE, refused.error().condition(), "nothing is admitted after shutdown");
+        assertEquals(0, f.core.pendingCount());
+        f.core.start();
+        f.online("a");
+        f.out.take();
+        assertEquals(Kind.FORWARD, f.get("again", ALICE, "3").kind(), "start() opens again");
     }
 }

@@ -32,6 +32,8 @@ class ProxyCorePresenceTest {
         assertEquals("probe", probe.presenceType());
         assertEquals(TARGET, probe.to());
         assertTrue(f.core.isSubscribed());
+        f.core.start();
+        assertTrue(!f.core.isSubscribed(), "a new start (reconnect) waits for a new answer");
     }
 
     @Test
