@@ -67,22 +67,9 @@ final class JatTable<S> {
                   TargetResource[] online, Balancer balancer, long now) {
         Shard<S> shard = shards[codec.shardOf(sender)];
         synchronized (shard) {
-            SenderMapping<S> mapping = shard.bySender.get(sender);
+            SenderMapping<S> mapping = mappingFor(shard, sender, now);
             if (mapping == null) {
-                if (mappingsTotal.get() >= settings.maxMappings() && !evictOldestIdle(shard)) {
-                    return TOO_MANY_SENDERS;
-                }
-                int shardIndex = codec.shardOf(sender);
-                String token = codec.newToken(sender, shardIndex);
-                mapping = new SenderMapping<>(sender, token, component.withResource(token));
-                shard.bySender.put(sender, mapping);
-                shard.byToken.put(token, mapping);
-                mappingsTotal.incrementAndGet();
-                shard.idle.addLast(mapping);
-                mapping.idleSince = now;
-                if (settings.rateLimit() > 0) {
-                    mapping.rate = new RateLimit(settings.rateLimit(), settings.rateBurst(), now);
-                }
+                return TOO_MANY_SENDERS;
             }
             if (mapping.rate != null && !mapping.rate.tryAcquire(now)) {
                 return TOO_FAST;
@@ -181,16 +168,9 @@ final class JatTable<S> {
     Outcome mapMessageSender(Jid sender, Jid addressUsed, long now) {
         Shard<S> shard = shards[codec.shardOf(sender)];
         synchronized (shard) {
-            SenderMapping<S> mapping = shard.bySender.get(sender);
+            SenderMapping<S> mapping = mappingFor(shard, sender, now);
             if (mapping == null) {
-                if (mappingsTotal.get() >= settings.maxMappings() && !evictOldestIdle(shard)) {
-                    return TOO_MANY_SENDERS;
-                }
-                String token = codec.newToken(sender, codec.shardOf(sender));
-                mapping = new SenderMapping<>(sender, token, component.withResource(token));
-                shard.bySender.put(sender, mapping);
-                shard.byToken.put(token, mapping);
-                mappingsTotal.incrementAndGet();
+                return TOO_MANY_SENDERS;
             }
             mapping.lastAddressUsed = addressUsed;
             if (mapping.isIdle()) {
@@ -234,6 +214,31 @@ final class JatTable<S> {
             }
             return new Route(mapping.encoded, mapping.lastMessageFrom);
         }
+    }
+
+    /**
+     * The sender's mapping, made (idle, with a new token) if there is none; null when max-mappings
+     * is reached and no idle mapping of the shard can make room. Caller holds the shard lock.
+     */
+    private SenderMapping<S> mappingFor(Shard<S> shard, Jid sender, long now) {
+        SenderMapping<S> mapping = shard.bySender.get(sender);
+        if (mapping != null) {
+            return mapping;
+        }
+        if (mappingsTotal.get() >= settings.maxMappings() && !evictOldestIdle(shard)) {
+            return null;
+        }
+        String token = codec.newToken(sender, codec.shardOf(sender));
+        mapping = new SenderMapping<>(sender, token, component.withResource(token));
+        shard.bySender.put(sender, mapping);
+        shard.byToken.put(token, mapping);
+        mappingsTotal.incrementAndGet();
+        mapping.idleSince = now;
+        shard.idle.addLast(mapping);
+        if (settings.rateLimit() > 0) {
+            mapping.rate = new RateLimit(settings.rateLimit(), settings.rateBurst(), now);
+        }
+        return mapping;
     }
 
     private boolean evictOldestIdle(Shard<S> shard) {

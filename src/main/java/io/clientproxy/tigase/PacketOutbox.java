@@ -36,19 +36,7 @@ final class PacketOutbox implements Outbox<Packet> {
 
     @Override
     public void error(Packet stanza, Jid from, Jid to, StanzaError error) {
-        Element original = stanza.getElement();
-        Element reply = new Element(original.getName());
-        String id = original.getAttributeStaticStr("id");
-        if (id != null) {
-            reply.setAttribute("id", id);
-        }
-        reply.setAttribute("type", "error");
-        JID fromJid = TigaseJids.toTigase(from);
-        JID toJid = TigaseJids.toTigase(to);
-        reply.setAttribute("from", fromJid.toString());
-        reply.setAttribute("to", toJid.toString());
-        reply.addChild(errorElement(error));
-        send(reply, fromJid, toJid);
+        reply(stanza, "error", from, to, errorElement(error));
     }
 
     static Element errorElement(StanzaError error) {
@@ -81,26 +69,32 @@ final class PacketOutbox implements Outbox<Packet> {
 
     @Override
     public void result(Packet request, Jid from, Jid to, Payload payload) {
-        Element reply = new Element("iq");
-        String id = request.getElement().getAttributeStaticStr("id");
-        if (id != null) {
-            reply.setAttribute("id", id);
-        }
-        reply.setAttribute("type", "result");
-        JID fromJid = TigaseJids.toTigase(from);
-        JID toJid = TigaseJids.toTigase(to);
-        reply.setAttribute("from", fromJid.toString());
-        reply.setAttribute("to", toJid.toString());
-        if (payload != null) {
-            reply.addChild(PayloadElements.toElement(payload));
-        }
-        send(reply, fromJid, toJid);
+        reply(request, "result", from, to, payload == null ? null : PayloadElements.toElement(payload));
     }
 
     @Override
     public Payload childOf(Packet stanza) {
         List<Element> children = stanza.getElement().getChildren();
         return children == null || children.isEmpty() ? null : PayloadElements.fromElement(children.get(0));
+    }
+
+    /** A new stanza answering {@code request}: same element name and id, the given type, addresses and child. */
+    private void reply(Packet request, String type, Jid from, Jid to, Element child) {
+        Element original = request.getElement();
+        Element reply = new Element(original.getName());
+        String id = original.getAttributeStaticStr("id");
+        if (id != null) {
+            reply.setAttribute("id", id);
+        }
+        reply.setAttribute("type", type);
+        JID fromJid = TigaseJids.toTigase(from);
+        JID toJid = TigaseJids.toTigase(to);
+        reply.setAttribute("from", fromJid.toString());
+        reply.setAttribute("to", toJid.toString());
+        if (child != null) {
+            reply.addChild(child);
+        }
+        send(reply, fromJid, toJid);
     }
 
     private void send(Element element, JID from, JID to) {
