@@ -251,6 +251,8 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     public void processPacket(Packet packet) {
         ProxyCore<Packet> c = core;
         if (c == null) {
+            // Not initialised (Tigase routes nothing here before initialize(), but never lose a request).
+            answerError(packet, NOT_READY);
             return;
         }
         try {
@@ -258,7 +260,7 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         } catch (RuntimeException e) {
             internalErrors.increment();
             log.log(Level.WARNING, "could not process " + packet, e);
-            answerInternalError(packet);
+            answerError(packet, FAILED);
         }
     }
 
@@ -279,16 +281,19 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         }
     }
 
-    /** An IQ request must never go unanswered, even when the proxy itself fails on it. */
-    private void answerInternalError(Packet packet) {
+    private static final StanzaError FAILED = StanzaError.of(Condition.INTERNAL_SERVER_ERROR,
+            "the proxy failed on this request");
+    private static final StanzaError NOT_READY = new StanzaError(Condition.SERVICE_UNAVAILABLE,
+            io.clientproxy.core.ErrorType.WAIT, "the proxy is not running yet");
+
+    /** An IQ request must never go unanswered, even when the proxy itself cannot handle it. */
+    private void answerError(Packet packet, StanzaError error) {
         try {
             String type = packet.getElement().getAttributeStaticStr("type");
             if ("iq".equals(packet.getElemName()) && ("get".equals(type) || "set".equals(type))
-                    && packet.getStanzaFrom() != null) {
-                Jid from = TigaseJids.toCore(packet.getStanzaFrom());
-                Jid to = TigaseJids.toCore(packet.getStanzaTo());
-                new PacketOutbox(this::addOutPacket).error(packet, to == null ? core.component() : to, from,
-                        StanzaError.of(Condition.INTERNAL_SERVER_ERROR, "the proxy failed on this request"));
+                    && packet.getStanzaFrom() != null && packet.getStanzaTo() != null) {
+                new PacketOutbox(this::addOutPacket).error(packet, TigaseJids.toCore(packet.getStanzaTo()),
+                        TigaseJids.toCore(packet.getStanzaFrom()), error);
             }
         } catch (RuntimeException e) {
             log.log(Level.WARNING, "could not answer " + packet, e);

@@ -152,4 +152,15 @@ class ComponentConfigurationTest {
             assertEquals(bad.getKey(), e.key());
         }
     }
+
+    @Test
+    void aRequestBeforeInitialisationIsAnsweredNotLost() {
+        ComponentHarness h = new ComponentHarness(Map.of("target-address", "bot@example.com"));
+        h.receive(ComponentHarness.iq(ComponentHarness.ALICE, ComponentHarness.COMPONENT, "early", "get",
+                ComponentHarness.query("urn:example:echo")));
+        Packet answer = h.one();
+        assertEquals("error", ComponentHarness.attr(answer, "type"));
+        assertEquals("early", ComponentHarness.attr(answer, "id"));
+        assertEquals("wait", answer.getElement().getChild("error").getAttributeStaticStr("type"));
+    }
 }
