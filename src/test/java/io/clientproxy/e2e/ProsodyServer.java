@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  * <p>System properties: {@code prosody.log.level} (default {@code info}; {@code debug} logs every
  * stanza), {@code prosody.keep=true} keeps the temp directory after {@link #close()}.
  */
-public final class ProsodyServer implements AutoCloseable {
+public final class ProsodyServer implements XmppServer {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -99,28 +99,39 @@ public final class ProsodyServer implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ API
 
+    @Override
+    public String kind() {
+        return "prosody";
+    }
+
+    @Override
     public String host() {
         return "127.0.0.1";
     }
 
+    @Override
     public String domain() {
         return domain;
     }
 
+    @Override
     public int c2sPort() {
         return c2sPort;
     }
 
     /** The XEP-0114 ({@code jabber:component:accept}) port shared by all declared components. */
+    @Override
     public int componentPort() {
         return componentPort;
     }
 
     /** Component name to secret, as declared. */
+    @Override
     public Map<String, String> components() {
         return components;
     }
 
+    @Override
     public String componentSecret(String component) {
         String s = components.get(component);
         if (s == null) {
@@ -130,6 +141,7 @@ public final class ProsodyServer implements AutoCloseable {
     }
 
     /** PID of the Prosody (lua) process itself, e.g. for reading /proc/PID/stat. */
+    @Override
     public long pid() {
         return process.pid();
     }
@@ -142,11 +154,13 @@ public final class ProsodyServer implements AutoCloseable {
         return configFile;
     }
 
+    @Override
     public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Creates (or resets the password of) {@code user@domain()}. */
+    @Override
     public void register(String user, String password) {
         register(user, domain, password);
     }
@@ -185,6 +199,7 @@ public final class ProsodyServer implements AutoCloseable {
     }
 
     /** Prosody's log file plus anything it wrote to stdout/stderr; for failure diagnostics. */
+    @Override
     public String log() {
         StringBuilder sb = new StringBuilder();
         sb.append(readQuietly(logFile));
@@ -196,6 +211,7 @@ public final class ProsodyServer implements AutoCloseable {
     }
 
     /** The last {@code lines} lines of {@link #log()}. */
+    @Override
     public String logTail(int lines) {
         String[] all = log().split("\n", -1);
         int from = Math.max(0, all.length - lines);

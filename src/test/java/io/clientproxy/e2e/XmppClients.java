@@ -41,18 +41,24 @@ public final class XmppClients {
         new Java7SmackInitializer().initialize();
     }
 
-    /** Connects to a {@link ProsodyServer}'s c2s port as {@code user@server.domain()/resource}. */
-    public static XMPPTCPConnection connect(ProsodyServer server, String user, String password, String resource,
+    /** Connects to a test server's c2s port as {@code user@server.domain()/resource}, with the default reply timeout. */
+    public static XMPPTCPConnection connect(XmppServer server, String user, String password, String resource,
             int priority) throws IOException, InterruptedException, XMPPException, SmackException {
         return connect(server.host(), server.c2sPort(), server.domain(), user, password, resource, priority,
                 DEFAULT_REPLY_TIMEOUT);
     }
 
-    /** As {@link #connect(ProsodyServer, String, String, String, int)} with a reply timeout. */
-    public static XMPPTCPConnection connect(ProsodyServer server, String user, String password, String resource,
+    /** As {@link #connect(XmppServer, String, String, String, int)} with a reply timeout. */
+    public static XMPPTCPConnection connect(XmppServer server, String user, String password, String resource,
             int priority, Duration replyTimeout) throws IOException, InterruptedException, XMPPException, SmackException {
         return connect(server.host(), server.c2sPort(), server.domain(), user, password, resource, priority,
                 replyTimeout);
+    }
+
+    /** Connects and logs in to a test server without sending any presence (the resource stays unavailable). */
+    public static XMPPTCPConnection connectAndLogin(XmppServer server, String user, String password, String resource,
+            Duration replyTimeout) throws IOException, InterruptedException, XMPPException, SmackException {
+        return connectAndLogin(server.host(), server.c2sPort(), server.domain(), user, password, resource, replyTimeout);
     }
 
     /**
