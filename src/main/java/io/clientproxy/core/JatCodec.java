@@ -10,12 +10,14 @@ import java.util.Base64;
  */
 public abstract sealed class JatCodec permits JatCodec.Opaque, JatCodec.Transparent {
     final int shardMask;
+    private final int shardShift;
 
     JatCodec(int shards) {
         if (shards < 1 || shards > 64 || Integer.bitCount(shards) != 1) {
             throw new IllegalArgumentException("shards must be a power of two from 1 to 64: " + shards);
         }
         this.shardMask = shards - 1;
+        this.shardShift = 32 - Integer.numberOfTrailingZeros(shards);
     }
 
     public static JatCodec of(JatMode mode, int shards) {
@@ -24,7 +26,7 @@ public abstract sealed class JatCodec permits JatCodec.Opaque, JatCodec.Transpar
 
     /** The shard that owns a sender's mapping. */
     final int shardOf(Jid sender) {
-        return spread(sender.hashCode()) & shardMask;
+        return shardOfHash(sender.hashCode());
     }
 
     /** A new token for a sender whose mapping lives in {@code shard}. */
@@ -33,8 +35,13 @@ public abstract sealed class JatCodec permits JatCodec.Opaque, JatCodec.Transpar
     /** The shard that a token belongs to, or -1 when no token of this codec looks like that. */
     abstract int shardOf(String token);
 
-    static int spread(int h) {
-        return (h ^ (h >>> 16)) * 0x45d9f3b;
+    /**
+     * The shard for a hash code, from the TOP bits of a multiplicative hash. Inside a shard the
+     * mappings sit in HashMaps, which index by the LOW bits of {@code h ^ (h >>> 16)}: a shard
+     * taken from those low bits would crowd each shard's keys into 1/shards of its buckets.
+     */
+    final int shardOfHash(int h) {
+        return shardMask == 0 ? 0 : ((h ^ (h >>> 16)) * 0x9E3779B9) >>> shardShift;
     }
 
     /**
@@ -100,7 +107,7 @@ public abstract sealed class JatCodec permits JatCodec.Opaque, JatCodec.Transpar
         @Override
         int shardOf(String token) {
             // Jid's hash is its full string's hash, so this agrees with shardOf(Jid).
-            return spread(token.hashCode()) & shardMask;
+            return shardOfHash(token.hashCode());
         }
     }
 }
