@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -20,7 +21,12 @@ final class JatTable<S> {
     private final ProxyCounters counters;
     private final long timeoutMillis;
     private final long idleMillis;
-    private final AtomicInteger pendingTotal = new AtomicInteger();
+    /**
+     * Pending requests of all shards. A LongAdder, since every request adds and removes one from
+     * many threads; max-pending is checked against its sum before adding, so concurrent admissions
+     * can pass it by at most one per admitting thread.
+     */
+    private final LongAdder pendingTotal = new LongAdder();
     private final AtomicInteger mappingsTotal = new AtomicInteger();
 
     private static final StanzaError TOO_MANY_PENDING = StanzaError.of(Condition.RESOURCE_CONSTRAINT,
@@ -80,12 +86,12 @@ final class JatTable<S> {
             if (mapping.pendingCount() >= settings.maxPendingPerSender()) {
                 return TOO_MANY_FROM_SENDER;
             }
-            if (pendingTotal.incrementAndGet() > settings.maxPending()) {
-                pendingTotal.decrementAndGet();
+            if (pendingTotal.sum() >= settings.maxPending()) {
                 return TOO_MANY_PENDING;
             }
+            pendingTotal.increment();
             TargetResource resource = balancer.pick(online, sender);
-            resource.inFlightCounter().incrementAndGet();
+            resource.inFlightCounter().increment();
             PendingRequest<S> request = new PendingRequest<>(mapping, id, stanza, addressUsed, type,
                     now + timeoutMillis, resource, false);
             mapping.lastAddressUsed = addressUsed;
@@ -120,10 +126,10 @@ final class JatTable<S> {
             if (mapping.outbound(id) != null) {
                 return DUPLICATE_OUTBOUND_ID;
             }
-            if (pendingTotal.incrementAndGet() > settings.maxPending()) {
-                pendingTotal.decrementAndGet();
+            if (pendingTotal.sum() >= settings.maxPending()) {
                 return TOO_MANY_PENDING;
             }
+            pendingTotal.increment();
             PendingRequest<S> request = new PendingRequest<>(mapping, id, stanza, mapping.lastAddressUsed, type,
                     now + timeoutMillis, requester, true);
             shard.idle.remove(mapping);
@@ -292,12 +298,12 @@ final class JatTable<S> {
     private void settle(Shard<S> shard, PendingRequest<S> request, long now) {
         request.settled = true;
         if (!request.outbound) {
-            request.resource.inFlightCounter().decrementAndGet();
+            request.resource.inFlightCounter().decrement();
         }
         SenderMapping<S> mapping = request.mapping;
         mapping.remove(request);
         shard.byDeadline.remove(request);
-        pendingTotal.decrementAndGet();
+        pendingTotal.decrement();
         if (mapping.isIdle()) {
             mapping.idleSince = now;
             shard.idle.addLast(mapping);
@@ -353,8 +359,8 @@ final class JatTable<S> {
                 return null;
             }
             if (replacement != null && !request.outbound) {
-                from.inFlightCounter().decrementAndGet();
-                replacement.inFlightCounter().incrementAndGet();
+                from.inFlightCounter().decrement();
+                replacement.inFlightCounter().increment();
                 request.resource = replacement;
                 return Boolean.TRUE;
             }
@@ -392,7 +398,7 @@ final class JatTable<S> {
     }
 
     int pendingCount() {
-        return pendingTotal.get();
+        return pendingTotal.intValue();
     }
 
     int mappingCount() {

@@ -1,11 +1,12 @@
 package io.clientproxy.core;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /** One online resource of the target account, as its presence described it. */
 public final class TargetResource {
     private final Jid jid;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    // A LongAdder, not an AtomicInteger: every request increments and decrements it, from many threads.
+    private final LongAdder inFlight = new LongAdder();
     private volatile int priority;
     private volatile boolean online = true;
 
@@ -25,7 +26,7 @@ public final class TargetResource {
 
     /** Requests sent to this resource and not yet settled. */
     public int inFlight() {
-        return inFlight.get();
+        return inFlight.intValue();
     }
 
     /** False once the resource has left the pool; requests still pointing at it must move. */
@@ -37,7 +38,7 @@ public final class TargetResource {
         online = false;
     }
 
-    AtomicInteger inFlightCounter() {
+    LongAdder inFlightCounter() {
         return inFlight;
     }
 
@@ -47,6 +48,6 @@ public final class TargetResource {
 
     @Override
     public String toString() {
-        return jid + " (priority " + priority + ", in flight " + inFlight.get() + ")";
+        return jid + " (priority " + priority + ", in flight " + inFlight.intValue() + ")";
     }
 }
