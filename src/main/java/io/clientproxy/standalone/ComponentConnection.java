@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,6 +44,8 @@ final class ComponentConnection implements StanzaSink {
     private volatile ComponentStream current;
     /** The stream being opened, so that close() can abort a connect or handshake in progress. */
     private volatile ComponentStream opening;
+    /** Gets the stanzas that a stream accepted for a batched write which then failed. */
+    private volatile Consumer<XmlElement> unsent = stanza -> { };
     /** Guarded by {@link #state}. */
     private boolean connected;
     private boolean stopping;
@@ -60,6 +63,14 @@ final class ComponentConnection implements StanzaSink {
         thread.start();
     }
 
+    /**
+     * Where stanzas go that {@link #send} accepted but whose (batched) write failed afterwards;
+     * the same treatment as those {@link #send} refused. Set before {@link #start}.
+     */
+    void onUnsent(Consumer<XmlElement> handler) {
+        this.unsent = handler;
+    }
+
     private String server() {
         return settings.serverHost() + ":" + settings.serverPort();
     }
@@ -71,7 +82,8 @@ final class ComponentConnection implements StanzaSink {
         boolean everConnected = false;
         try {
             while (!isStopping()) {
-                ComponentStream stream = new ComponentStream(settings.serverHost(), settings.serverPort());
+                ComponentStream stream = new ComponentStream(settings.serverHost(), settings.serverPort(),
+                        stanza -> unsent.accept(stanza));
                 opening = stream;
                 if (isStopping()) {
                     break;

@@ -1,14 +1,15 @@
 package io.clientproxy.standalone;
 
-import java.io.BufferedWriter;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -19,16 +20,37 @@ import java.util.function.Consumer;
  *
  * <p>{@link #abort()} may be called from any thread at any time, including while another thread
  * is connecting, reading or blocked in a write: closing the socket is what unblocks them.
+ *
+ * <p>Writes are batched on the reading thread: what it sends while handling the stanzas it has
+ * read (the forwards and answers they cause) is collected and goes out in one socket write
+ * just before it reads from the socket again, which it does only when the stanzas already
+ * received are all handled, or earlier once {@link #BATCH_BYTES} are waiting. Under load that is
+ * one write system call for many stanzas instead of one each (and fewer, larger reads for the
+ * server); when idle, an answer goes out as soon as the stanza that caused it is handled, as
+ * before. Any other thread's stanza is written at once, together with whatever is waiting. If
+ * a batched write fails, the stanzas in it are handed to the {@code unsent} callback, as a
+ * failed {@link #send} reports its own stanza to its caller.
  */
 final class ComponentStream {
     static final String ACCEPT_NS = "jabber:component:accept";
     static final String STREAMS_NS = "http://etherx.jabber.org/streams";
+    /** The reading thread's stanzas are written at the latest when this many bytes are waiting. */
+    static final int BATCH_BYTES = 16 * 1024;
+    private static final int KEEP_TEXT_AT_MOST = 64 * 1024;
 
     private final String host;
     private final int port;
+    private final Consumer<XmlElement> unsent;
     private final Socket socket = new Socket();
     private final ReentrantLock writeLock = new ReentrantLock();
-    private Writer writer;
+    /** The socket's output; guarded by the write lock, as are the three fields below. */
+    private OutputStream output;
+    private final Utf8Buffer pending = new Utf8Buffer();
+    private StringBuilder text = new StringBuilder(512);
+    /** The reading thread's stanzas in {@link #pending}, in order. */
+    private final List<XmlElement> batched = new ArrayList<>();
+    /** The thread inside {@link #read}, whose writes are batched; null outside it. */
+    private volatile Thread readingThread;
     private StanzaReader reader;
     private String errorName = "stream:error";
     private String streamId;
@@ -36,8 +58,17 @@ final class ComponentStream {
     private volatile boolean streamClosed;
 
     ComponentStream(String host, int port) {
+        this(host, port, stanza -> { });
+    }
+
+    /**
+     * @param unsent gets each batched stanza whose write failed (on the thread that found out,
+     *               never under a lock), in the order they were sent
+     */
+    ComponentStream(String host, int port, Consumer<XmlElement> unsent) {
         this.host = host;
         this.port = port;
+        this.unsent = unsent;
     }
 
     /**
@@ -53,10 +84,10 @@ final class ComponentStream {
         socket.setSoTimeout(millis);
         socket.setTcpNoDelay(true);
         socket.setKeepAlive(true);
-        writer = new BufferedWriter(new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.UTF_8));
+        output = socket.getOutputStream();
         write("<stream:stream xmlns=\"" + ACCEPT_NS + "\" xmlns:stream=\"" + STREAMS_NS + "\" to=\""
                 + XmlEscape.attribute(domain) + "\">");
-        reader = new StanzaReader(socket.getInputStream());
+        reader = new StanzaReader(new FlushBeforeRead(socket.getInputStream()));
         XmlElement header = reader.readHeader();
         String root = header.name();
         int colon = root.indexOf(':');
@@ -105,30 +136,123 @@ final class ComponentStream {
      * @throws IOException          when the connection breaks
      */
     void read(Consumer<XmlElement> stanzas) throws IOException {
-        XmlElement e;
-        while ((e = reader.next()) != null) {
-            if (isStreamError(e)) {
-                throw StreamErrorException.from(e);
+        readingThread = Thread.currentThread();
+        try {
+            XmlElement e;
+            while ((e = reader.next()) != null) {
+                if (isStreamError(e)) {
+                    throw StreamErrorException.from(e);
+                }
+                stanzas.accept(e);
             }
-            stanzas.accept(e);
+        } finally {
+            readingThread = null;
+            try {
+                flushBatch();
+            } catch (IOException e) {
+                // reported to unsent; the reason the stream ended is what the caller needs
+            }
         }
     }
 
-    /** Writes one stanza. Thread-safe; stanzas from one thread go out in order. */
+    /**
+     * Writes one stanza. Thread-safe; stanzas from one thread go out in order. On the reading
+     * thread it may only be queued for the next batch (see the class comment); then a failure
+     * shows later, through the {@code unsent} callback.
+     *
+     * @throws IOException when the write failed (this stanza is not reported to {@code unsent})
+     */
     void send(XmlElement stanza) throws IOException {
-        write(stanza.toXml());
-    }
-
-    private void write(String xml) throws IOException {
+        boolean batch = Thread.currentThread() == readingThread;
+        List<XmlElement> lost = null;
         writeLock.lock();
         try {
             if (streamClosed) {
                 throw new IOException("the stream is closed");
             }
-            writer.write(xml);
-            writer.flush();
+            text.setLength(0);
+            stanza.appendTo(text);
+            pending.append(text);
+            if (text.capacity() > KEEP_TEXT_AT_MOST) {
+                text = new StringBuilder(512);
+            }
+            if (batch && pending.size() < BATCH_BYTES) {
+                batched.add(stanza);
+                return;
+            }
+            try {
+                writePending();
+            } catch (IOException e) {
+                lost = takeBatched();
+                throw e;
+            }
         } finally {
             writeLock.unlock();
+            report(lost);
+        }
+    }
+
+    private void write(String xml) throws IOException {
+        List<XmlElement> lost = null;
+        writeLock.lock();
+        try {
+            if (streamClosed) {
+                throw new IOException("the stream is closed");
+            }
+            pending.append(xml);
+            try {
+                writePending();
+            } catch (IOException e) {
+                lost = takeBatched();
+                throw e;
+            }
+        } finally {
+            writeLock.unlock();
+            report(lost);
+        }
+    }
+
+    /** Writes the reading thread's batch, if any. */
+    private void flushBatch() throws IOException {
+        List<XmlElement> lost = null;
+        writeLock.lock();
+        try {
+            if (pending.size() == 0 || output == null) {
+                return;
+            }
+            try {
+                writePending();
+            } catch (IOException e) {
+                lost = takeBatched();
+                throw e;
+            }
+        } finally {
+            writeLock.unlock();
+            report(lost);
+        }
+    }
+
+    /** Under the write lock: everything waiting goes to the socket in one write. */
+    private void writePending() throws IOException {
+        pending.writeTo(output);
+        batched.clear();
+    }
+
+    /** Under the write lock, after a failed write: the batched stanzas it took with it. */
+    private List<XmlElement> takeBatched() {
+        if (batched.isEmpty()) {
+            return null;
+        }
+        List<XmlElement> lost = new ArrayList<>(batched);
+        batched.clear();
+        return lost;
+    }
+
+    private void report(List<XmlElement> lost) {
+        if (lost != null) {
+            for (XmlElement stanza : lost) {
+                unsent.accept(stanza);
+            }
         }
     }
 
@@ -145,16 +269,19 @@ final class ComponentStream {
             Thread.currentThread().interrupt();
             return;
         }
+        List<XmlElement> lost = null;
         try {
-            if (!streamClosed && writer != null) {
+            if (!streamClosed && output != null) {
                 streamClosed = true;
-                writer.write("</stream:stream>");
-                writer.flush();
+                pending.append("</stream:stream>");
+                writePending();
             }
         } catch (IOException e) {
             // the connection is gone already: nothing left to end politely
+            lost = takeBatched();
         } finally {
             writeLock.unlock();
+            report(lost);
         }
     }
 
@@ -185,5 +312,24 @@ final class ComponentStream {
     @Override
     public String toString() {
         return host + ":" + port;
+    }
+
+    /** The socket's input: the reading thread's batch goes out before it asks the socket for more. */
+    private final class FlushBeforeRead extends FilterInputStream {
+        FlushBeforeRead(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            flushBatch();
+            return super.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            flushBatch();
+            return super.read(b, off, len);
+        }
     }
 }

@@ -79,9 +79,16 @@ final class ElementOutbox implements Outbox<XmlElement> {
     }
 
     private void send(XmlElement stanza) {
-        if (sink.send(stanza)) {
-            return;
+        if (!sink.send(stanza)) {
+            notSent(stanza);
         }
+    }
+
+    /**
+     * A stanza that could not be written (now, or as part of a batch whose write failed later):
+     * an answer is kept for the next stream, anything else is counted.
+     */
+    void notSent(XmlElement stanza) {
         if (isAnswer(stanza)) {
             backlog.add(stanza);
         } else {

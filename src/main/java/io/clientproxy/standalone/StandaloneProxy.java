@@ -55,6 +55,7 @@ public final class StandaloneProxy implements AutoCloseable {
         this.backlog = new AnswerBacklog(settings.proxy().maxPending() + 1024, counters);
         this.connection = new ComponentConnection(settings, new ConnectionEvents(), counters);
         ElementOutbox outbox = new ElementOutbox(connection, backlog, counters);
+        connection.onUnsent(outbox::notSent);
         this.core = new ProxyCore<>(settings.proxy(), settings.componentDomain(), outbox);
         this.core.setAdmins(settings.admins()::lists);
         this.dispatcher = new StanzaDispatcher(core, outbox, counters);

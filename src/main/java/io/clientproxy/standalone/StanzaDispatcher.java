@@ -7,6 +7,7 @@ import io.clientproxy.core.Outbox;
 import io.clientproxy.core.ProxyCore;
 import io.clientproxy.core.StanzaError;
 import java.math.BigInteger;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,6 +24,16 @@ final class StanzaDispatcher {
             "the proxy failed on this request");
     static final StanzaError SHUTTING_DOWN = new StanzaError(Condition.SERVICE_UNAVAILABLE, ErrorType.WAIT,
             "the proxy is shutting down");
+
+    /** Slots of the cache of parsed addresses (a power of two), and the longest address it keeps. */
+    private static final int JID_CACHE_SLOTS = 512;
+    private static final int JID_CACHE_MAX_LENGTH = 256;
+    /**
+     * Addresses parsed lately, by the hash of their text. The same few come again and again (the
+     * component's, the target's resources, the senders', the tokens); parsing one allocates half a
+     * dozen strings. Shared by all threads without a lock: an entry is immutable and replaced whole.
+     */
+    private static final CachedJid[] JIDS = new CachedJid[JID_CACHE_SLOTS];
 
     private static final BigInteger MIN_PRIORITY = BigInteger.valueOf(-128);
     private static final BigInteger MAX_PRIORITY = BigInteger.valueOf(127);
@@ -93,7 +104,9 @@ final class StanzaDispatcher {
 
     /** The namespace of the first child element (an IQ request has exactly one), or null. */
     static String childNamespace(XmlElement iq) {
-        for (XmlNode n : iq.children()) {
+        List<XmlNode> children = iq.children();
+        for (int i = 0, size = children.size(); i < size; i++) {
+            XmlNode n = children.get(i);
             if (n instanceof XmlElement child) {
                 return child.namespaceIn(iq);
             }
@@ -111,11 +124,26 @@ final class StanzaDispatcher {
         if (text == null) {
             return null;
         }
+        int h = text.hashCode();
+        int slot = (h ^ (h >>> 16)) & (JID_CACHE_SLOTS - 1);
+        CachedJid cached = JIDS[slot];
+        if (cached != null && cached.text.equals(text)) {
+            return cached.jid;
+        }
+        Jid parsed;
         try {
-            return Jid.parse(text);
+            parsed = Jid.parse(text);
         } catch (IllegalArgumentException e) {
             return null;
         }
+        if (text.length() <= JID_CACHE_MAX_LENGTH) {
+            JIDS[slot] = new CachedJid(text, parsed);
+        }
+        return parsed;
+    }
+
+    /** A parsed address with the text it came from; {@link Jid} is immutable. */
+    private record CachedJid(String text, Jid jid) {
     }
 
     /** The presence priority (RFC 6121 4.7.2.3): an integer from -128 to 127, 0 when absent or invalid. */

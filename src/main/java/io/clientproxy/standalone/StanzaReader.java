@@ -27,6 +27,8 @@ import javax.xml.stream.XMLStreamReader;
 final class StanzaReader implements AutoCloseable {
     private final EofWatch input;
     private final XMLStreamReader reader;
+    /** The elements open inside the one being read; reused from stanza to stanza. */
+    private final Deque<XmlElement.Builder> open = new ArrayDeque<>();
     private boolean ended;
 
     StanzaReader(InputStream in) throws IOException {
@@ -129,7 +131,8 @@ final class StanzaReader implements AutoCloseable {
     /** Reads the content and end tag of the element whose start tag was just read. */
     private XmlElement readContent(XmlElement.Builder top) throws XMLStreamException, IOException {
         // Iterative: nesting depth is up to the peer and must not be able to overflow our stack.
-        Deque<XmlElement.Builder> open = new ArrayDeque<>();
+        Deque<XmlElement.Builder> open = this.open;
+        open.clear();
         open.push(top);
         while (true) {
             int event = reader.next();
@@ -155,13 +158,25 @@ final class StanzaReader implements AutoCloseable {
     }
 
     private XmlElement.Builder start() {
-        XmlElement.Builder b = XmlElement.builder(qualified(reader.getPrefix(), reader.getLocalName()));
-        // Zero when namespace-unaware (declarations come as attributes); kept for parsers that differ.
-        for (int i = 0; i < reader.getNamespaceCount(); i++) {
+        int namespaces = reader.getNamespaceCount();
+        int attributes = reader.getAttributeCount();
+        XmlElement.Builder b = XmlElement.builder(qualified(reader.getPrefix(), reader.getLocalName()),
+                namespaces + attributes);
+        if (namespaces == 0) {
+            // Namespace-unaware, always here: declarations are among the attributes, and the
+            // parser has refused repeated attributes, so they go in without a search.
+            for (int i = 0; i < attributes; i++) {
+                b.parsedAttribute(qualified(reader.getAttributePrefix(i), reader.getAttributeLocalName(i)),
+                        reader.getAttributeValue(i));
+            }
+            return b;
+        }
+        // Kept for parsers that report declarations apart: they and the attributes may then clash.
+        for (int i = 0; i < namespaces; i++) {
             String prefix = reader.getNamespacePrefix(i);
             b.attribute(prefix == null || prefix.isEmpty() ? "xmlns" : "xmlns:" + prefix, reader.getNamespaceURI(i));
         }
-        for (int i = 0; i < reader.getAttributeCount(); i++) {
+        for (int i = 0; i < attributes; i++) {
             b.attribute(qualified(reader.getAttributePrefix(i), reader.getAttributeLocalName(i)), reader.getAttributeValue(i));
         }
         return b;

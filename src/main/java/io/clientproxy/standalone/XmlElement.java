@@ -1,11 +1,16 @@
 package io.clientproxy.standalone;
 
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * An immutable XML element as it came off a namespace-unaware parser: the qualified name as
@@ -15,20 +20,34 @@ import java.util.Objects;
  * which is all a proxy needs: it only ever replaces {@code from} and {@code to}.
  *
  * <p>Immutable, so the core may hold a received stanza while other threads copy it.
+ *
+ * <p>The attributes are kept as one array of name/value pairs: a stanza has a handful, and the
+ * proxy's hot path (parse, look up {@code from}/{@code to}/{@code type}/{@code id}, copy with new
+ * addresses, write) then costs no map nodes, no hashing and no copies of maps.
  */
 public final class XmlElement implements XmlNode {
-    private final String name;
-    private final Map<String, String> attributes;
-    private final List<XmlNode> children;
+    private static final String[] NO_ATTRIBUTES = new String[0];
 
-    private XmlElement(String name, Map<String, String> attributes, List<XmlNode> children) {
+    private final String name;
+    /** name0, value0, name1, value1, ... in document order; names unique; never modified. */
+    private final String[] attributes;
+    private final List<XmlNode> children;
+    /** The read-only map view of {@link #attributes}, made when first asked for. */
+    private Map<String, String> attributeMap;
+
+    private XmlElement(String name, String[] attributes, List<XmlNode> children) {
         this.name = name;
         this.attributes = attributes;
         this.children = children;
     }
 
     public static Builder builder(String name) {
-        return new Builder(name);
+        return new Builder(name, 0);
+    }
+
+    /** A builder with room for {@code attributes} attributes (the parser knows how many come). */
+    static Builder builder(String name, int attributes) {
+        return new Builder(name, attributes);
     }
 
     /**
@@ -48,12 +67,27 @@ public final class XmlElement implements XmlNode {
 
     /** The attribute's value, or null when absent; {@code name} is the qualified name ({@code xml:lang}). */
     public String attribute(String name) {
-        return attributes.get(name);
+        return valueOf(attributes, attributes.length, name);
     }
 
     /** All attributes in document order (read-only). */
     public Map<String, String> attributes() {
-        return attributes;
+        Map<String, String> m = attributeMap;
+        if (m == null) {
+            // A benign race: two threads may each make a view; they are equal and immutable.
+            m = new AttributeMap(attributes);
+            attributeMap = m;
+        }
+        return m;
+    }
+
+    private static String valueOf(String[] pairs, int length, String name) {
+        for (int i = 0; i < length; i += 2) {
+            if (pairs[i].equals(name)) {
+                return pairs[i + 1];
+            }
+        }
+        return null;
     }
 
     /** Child elements and text, in document order (read-only). */
@@ -64,7 +98,8 @@ public final class XmlElement implements XmlNode {
     /** The child elements only. */
     public List<XmlElement> elements() {
         List<XmlElement> out = new ArrayList<>(children.size());
-        for (XmlNode n : children) {
+        for (int i = 0, size = children.size(); i < size; i++) { // by index: no iterator per call
+            XmlNode n = children.get(i);
             if (n instanceof XmlElement e) {
                 out.add(e);
             }
@@ -74,7 +109,8 @@ public final class XmlElement implements XmlNode {
 
     public int elementCount() {
         int count = 0;
-        for (XmlNode n : children) {
+        for (int i = 0, size = children.size(); i < size; i++) { // by index: no iterator per call
+            XmlNode n = children.get(i);
             if (n instanceof XmlElement) {
                 count++;
             }
@@ -84,7 +120,8 @@ public final class XmlElement implements XmlNode {
 
     /** The first child element with this qualified name, or null. */
     public XmlElement element(String name) {
-        for (XmlNode n : children) {
+        for (int i = 0, size = children.size(); i < size; i++) { // by index: no iterator per call
+            XmlNode n = children.get(i);
             if (n instanceof XmlElement e && e.name.equals(name)) {
                 return e;
             }
@@ -104,7 +141,7 @@ public final class XmlElement implements XmlNode {
      */
     public String declaredNamespace() {
         String prefix = prefix();
-        return attributes.get(prefix == null ? "xmlns" : "xmlns:" + prefix);
+        return attribute(prefix == null ? "xmlns" : "xmlns:" + prefix);
     }
 
     /**
@@ -118,13 +155,14 @@ public final class XmlElement implements XmlNode {
             return own;
         }
         String prefix = prefix();
-        return parent.attributes.get(prefix == null ? "xmlns" : "xmlns:" + prefix);
+        return parent.attribute(prefix == null ? "xmlns" : "xmlns:" + prefix);
     }
 
     /** The text directly inside this element (not inside children), concatenated; "" when none. */
     public String text() {
         StringBuilder sb = new StringBuilder();
-        for (XmlNode n : children) {
+        for (int i = 0, size = children.size(); i < size; i++) { // by index: no iterator per call
+            XmlNode n = children.get(i);
             if (n instanceof XmlText t) {
                 sb.append(t.text());
             }
@@ -138,13 +176,31 @@ public final class XmlElement implements XmlNode {
      */
     public XmlElement withAttribute(String name, String value) {
         Objects.requireNonNull(name, "name");
-        LinkedHashMap<String, String> copy = new LinkedHashMap<>(attributes);
-        if (value == null) {
-            copy.remove(name);
-        } else {
-            copy.put(name, value);
+        int at = -1;
+        for (int i = 0; i < attributes.length; i += 2) {
+            if (attributes[i].equals(name)) {
+                at = i;
+                break;
+            }
         }
-        return new XmlElement(this.name, Collections.unmodifiableMap(copy), children);
+        String[] copy;
+        if (value == null) {
+            if (at < 0) {
+                copy = attributes;
+            } else {
+                copy = new String[attributes.length - 2];
+                System.arraycopy(attributes, 0, copy, 0, at);
+                System.arraycopy(attributes, at + 2, copy, at, attributes.length - at - 2);
+            }
+        } else if (at >= 0) {
+            copy = attributes.clone();
+            copy[at + 1] = value;
+        } else {
+            copy = Arrays.copyOf(attributes, attributes.length + 2);
+            copy[attributes.length] = name;
+            copy[attributes.length + 1] = value;
+        }
+        return new XmlElement(this.name, copy, children);
     }
 
     /** This element as XML text, escaped; empty elements are written {@code <name/>}. */
@@ -163,29 +219,31 @@ public final class XmlElement implements XmlNode {
             return;
         }
         out.append('>');
-        for (XmlNode child : children) {
-            child.appendTo(out);
+        for (int i = 0, size = children.size(); i < size; i++) { // by index: no iterator per element
+            children.get(i).appendTo(out);
         }
         out.append("</").append(name).append('>');
     }
 
     private void appendAttributes(StringBuilder out) {
-        for (Map.Entry<String, String> a : attributes.entrySet()) {
-            out.append(' ').append(a.getKey()).append("=\"");
-            XmlEscape.attribute(a.getValue(), out);
+        String[] a = attributes;
+        for (int i = 0; i < a.length; i += 2) {
+            out.append(' ').append(a[i]).append("=\"");
+            XmlEscape.attribute(a[i + 1], out);
             out.append('"');
         }
     }
 
+    /** Equal name, equal attributes (as maps: order does not matter) and equal content. */
     @Override
     public boolean equals(Object o) {
         return o instanceof XmlElement other && name.equals(other.name)
-                && attributes.equals(other.attributes) && children.equals(other.children);
+                && attributes().equals(other.attributes()) && children.equals(other.children);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, attributes, children);
+        return Objects.hash(name, attributes(), children);
     }
 
     @Override
@@ -193,61 +251,233 @@ public final class XmlElement implements XmlNode {
         return toXml();
     }
 
+    /** The attributes as a read-only map in document order, over the element's array. */
+    private static final class AttributeMap extends AbstractMap<String, String> {
+        private final String[] pairs;
+
+        AttributeMap(String[] pairs) {
+            this.pairs = pairs;
+        }
+
+        @Override
+        public String get(Object key) {
+            return key instanceof String k ? valueOf(pairs, pairs.length, k) : null;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return get(key) != null;
+        }
+
+        @Override
+        public int size() {
+            return pairs.length / 2;
+        }
+
+        @Override
+        public Set<Entry<String, String>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<String, String>> iterator() {
+                    return new Iterator<>() {
+                        private int i;
+
+                        @Override
+                        public boolean hasNext() {
+                            return i < pairs.length;
+                        }
+
+                        @Override
+                        public Entry<String, String> next() {
+                            if (i >= pairs.length) {
+                                throw new NoSuchElementException();
+                            }
+                            Entry<String, String> e = new SimpleImmutableEntry<>(pairs[i], pairs[i + 1]);
+                            i += 2;
+                            return e;
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return pairs.length / 2;
+                }
+            };
+        }
+    }
+
     /** Builds an element; adjacent text is merged into one node. Not thread-safe. */
     public static final class Builder {
-        private final String name;
-        private final LinkedHashMap<String, String> attributes = new LinkedHashMap<>();
-        private final List<XmlNode> children = new ArrayList<>();
-        /** Text not yet closed by a child or the end: a parser hands text over in many pieces. */
-        private final StringBuilder text = new StringBuilder();
+        /** Past this many attributes, names are found through a hash index rather than by scanning. */
+        private static final int SCAN_LIMIT = 8;
 
-        private Builder(String name) {
+        private final String name;
+        private String[] attributes;
+        private int attributeLength;
+        /** The array went into a built element as it is: copy it before changing it. */
+        private boolean shared;
+        /** Name to position in {@link #attributes}, once there are more than {@link #SCAN_LIMIT}. */
+        private HashMap<String, Integer> index;
+        /** The content so far: usually one node (a payload, a text), so no list until a second comes. */
+        private XmlNode onlyChild;
+        private List<XmlNode> children;
+        /**
+         * Text not yet closed by a child or the end: a parser hands text over in pieces, mostly
+         * one; the first piece is kept as it is, a builder is made only for a second.
+         */
+        private String firstText;
+        private StringBuilder text;
+
+        private Builder(String name, int attributes) {
             if (name == null || name.isEmpty()) {
                 throw new IllegalArgumentException("an element needs a name");
             }
             this.name = name;
+            this.attributes = attributes <= 0 ? NO_ATTRIBUTES : new String[2 * attributes];
         }
 
-        /** Sets an attribute; a null value leaves it out. */
+        /** Sets an attribute (a new one goes last, an existing one keeps its place); a null value leaves it out. */
         public Builder attribute(String name, String value) {
             Objects.requireNonNull(name, "name");
-            if (value != null) {
-                attributes.put(name, value);
+            if (value == null) {
+                return this;
             }
+            int at = find(name);
+            if (at >= 0) {
+                unshare();
+                attributes[at + 1] = value;
+                return this;
+            }
+            return append(name, value);
+        }
+
+        /**
+         * Adds an attribute the parser has read. The parser has refused an element that repeats
+         * an attribute (XML 1.0, well-formedness constraint Unique Att Spec), so there is no need
+         * to look for an earlier one of the same name.
+         */
+        Builder parsedAttribute(String name, String value) {
+            return append(name, value);
+        }
+
+        private Builder append(String name, String value) {
+            unshare();
+            if (attributeLength == attributes.length) {
+                attributes = Arrays.copyOf(attributes, Math.max(8, attributeLength * 2));
+            }
+            if (index != null) {
+                index.put(name, attributeLength);
+            }
+            attributes[attributeLength++] = name;
+            attributes[attributeLength++] = value;
             return this;
+        }
+
+        private void unshare() {
+            if (shared) {
+                attributes = attributes.clone();
+                shared = false;
+            }
+        }
+
+        private int find(String name) {
+            if (index == null && attributeLength > 2 * SCAN_LIMIT) {
+                index = new HashMap<>();
+                for (int i = 0; i < attributeLength; i += 2) {
+                    index.put(attributes[i], i);
+                }
+            }
+            if (index != null) {
+                Integer at = index.get(name);
+                return at == null ? -1 : at;
+            }
+            for (int i = 0; i < attributeLength; i += 2) {
+                if (attributes[i].equals(name)) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         public Builder child(XmlElement child) {
             Objects.requireNonNull(child, "child");
             closeText();
-            children.add(child);
+            add(child);
             return this;
         }
 
+        private void add(XmlNode node) {
+            if (children != null) {
+                children.add(node);
+            } else if (onlyChild == null) {
+                onlyChild = node;
+            } else {
+                children = new ArrayList<>(4);
+                children.add(onlyChild);
+                children.add(node);
+                onlyChild = null;
+            }
+        }
+
         public Builder text(CharSequence text) {
-            if (text != null) {
-                this.text.append(text);
+            if (text != null && text.length() > 0) {
+                if (firstText == null && (this.text == null || this.text.length() == 0)) {
+                    firstText = text.toString();
+                } else {
+                    pendingText().append(text);
+                }
             }
             return this;
         }
 
         Builder text(char[] chars, int start, int length) {
-            text.append(chars, start, length);
+            if (length > 0) {
+                if (firstText == null && (text == null || text.length() == 0)) {
+                    firstText = new String(chars, start, length);
+                } else {
+                    pendingText().append(chars, start, length);
+                }
+            }
             return this;
         }
 
+        /** The builder for text in more than one piece, holding the pieces so far. */
+        private StringBuilder pendingText() {
+            if (text == null) {
+                text = new StringBuilder();
+            }
+            if (firstText != null) {
+                text.append(firstText);
+                firstText = null;
+            }
+            return text;
+        }
+
         private void closeText() {
-            if (text.length() > 0) {
-                children.add(new XmlText(text.toString()));
+            if (firstText != null) {
+                add(new XmlText(firstText));
+                firstText = null;
+            } else if (text != null && text.length() > 0) {
+                add(new XmlText(text.toString()));
                 text.setLength(0);
             }
         }
 
         public XmlElement build() {
             closeText();
-            return new XmlElement(name,
-                    attributes.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes)),
-                    children.isEmpty() ? List.of() : List.copyOf(children));
+            String[] pairs;
+            if (attributeLength == 0) {
+                pairs = NO_ATTRIBUTES;
+            } else if (attributeLength == attributes.length) {
+                pairs = attributes; // the usual case when parsing: exactly the size announced
+                shared = true;
+            } else {
+                pairs = Arrays.copyOf(attributes, attributeLength);
+            }
+            List<XmlNode> content = children != null ? List.copyOf(children)
+                    : onlyChild != null ? List.of(onlyChild) : List.of();
+            return new XmlElement(name, pairs, content);
         }
     }
 }

@@ -7,7 +7,18 @@ final class XmlEscape {
 
     /** Character data: '&' and '<' must be escaped, '>' too (for "]]>"), CR would be normalised away. */
     static void text(String s, StringBuilder out) {
-        for (int i = 0, n = s.length(); i < n; i++) {
+        int n = s.length();
+        int i = 0;
+        // Every character that needs escaping is at most '>': most text is copied in one piece.
+        while (i < n && (s.charAt(i) > '>' || !escapedInText(s.charAt(i)))) {
+            i++;
+        }
+        if (i == n) {
+            out.append(s);
+            return;
+        }
+        out.append(s, 0, i);
+        for (; i < n; i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '&' -> out.append("&amp;");
@@ -24,7 +35,17 @@ final class XmlEscape {
      * turns literal ones into spaces (attribute-value normalisation).
      */
     static void attribute(String s, StringBuilder out) {
-        for (int i = 0, n = s.length(); i < n; i++) {
+        int n = s.length();
+        int i = 0;
+        while (i < n && (s.charAt(i) > '>' || !escapedInAttribute(s.charAt(i)))) {
+            i++;
+        }
+        if (i == n) {
+            out.append(s);
+            return;
+        }
+        out.append(s, 0, i);
+        for (; i < n; i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '&' -> out.append("&amp;");
@@ -37,6 +58,14 @@ final class XmlEscape {
                 default -> out.append(c);
             }
         }
+    }
+
+    private static boolean escapedInText(char c) {
+        return c == '&' || c == '<' || c == '>' || c == '\r';
+    }
+
+    private static boolean escapedInAttribute(char c) {
+        return c == '&' || c == '<' || c == '>' || c == '"' || c == '\t' || c == '\n' || c == '\r';
     }
 
     static String attribute(String s) {
