@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Does the cycle slow down as the table grows? Before measuring, {@link #outstanding} requests
- * are made pending from as many distinct senders (one each) and never answered; the request
- * timeout and idle timeout are a day, so none expires during the run. Then the same cycle as
+ * are made pending from as many distinct senders (one each; see {@link #backlogSenders}) and
+ * never answered; the request timeout and idle timeout are a day, so none expires during the run. Then the same cycle as
  * {@link CycleBenchmark} runs on one thread with {@code core.tick()} once every 1,024 cycles, so
  * expiry is part of the cost. {@link #tick} measures a tick alone over the same table.
  */
@@ -40,6 +40,13 @@ public class BacklogBenchmark {
 
     @Param({"1000", "1000000"})
     public int outstanding;
+
+    /**
+     * How many senders the outstanding requests come from: 0 for one sender each (a mapping per
+     * request, the default), else that many senders with {@code outstanding / backlogSenders} each.
+     */
+    @Param("0")
+    public int backlogSenders;
 
     @Param("1000")
     public int senders;
@@ -60,12 +67,17 @@ public class BacklogBenchmark {
                 .requestTimeout(Duration.ofDays(1))
                 .jatIdleTimeout(Duration.ofDays(1))
                 .maxPending(room)
+                .maxPendingPerSender(room)
                 .maxMappings(room)
                 .build(), new SinkOutbox(), resources);
         Sink fill = new Sink();
-        Jid[] backlog = Bench.senders("backlog", outstanding);
-        for (Jid sender : backlog) {
-            core.onIq(fill, sender, Bench.COMPONENT, "never-answered", "get", 1);
+        int backlogSenderCount = backlogSenders == 0 ? outstanding : backlogSenders;
+        Jid[] backlog = Bench.senders("backlog", backlogSenderCount);
+        String[] backlogIds = Bench.ids("never-answered-", outstanding / backlogSenderCount);
+        for (String id : backlogIds) {
+            for (Jid sender : backlog) {
+                core.onIq(fill, sender, Bench.COMPONENT, id, "get", 1);
+            }
         }
         cycleSenders = Bench.senders("user", senders);
         ids = Bench.ids("req-", Bench.IDS);
