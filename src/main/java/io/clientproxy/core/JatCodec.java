@@ -29,11 +29,17 @@ public abstract sealed class JatCodec permits JatCodec.Opaque, JatCodec.Transpar
         return shardOfHash(sender.hashCode());
     }
 
-    /** A new token for a sender whose mapping lives in {@code shard}. */
-    abstract String newToken(Jid sender, int shard);
+    /** A new token for a sender whose mapping lives in {@code shard}, at {@code slot} if the codec {@link #usesSlots()}. */
+    abstract String newToken(Jid sender, int shard, int slot);
+
+    /** Whether tokens name a slot of their shard (else the shard finds a token's mapping by the token). */
+    abstract boolean usesSlots();
 
     /** The shard that a token belongs to, or -1 when no token of this codec looks like that. */
     abstract int shardOf(String token);
+
+    /** The slot a token names, -1 if none; only for a token whose {@link #shardOf(String)} is not -1. */
+    abstract int slotOf(String token);
 
     /**
      * The shard for a hash code, from the TOP bits of a multiplicative hash. Inside a shard the
@@ -45,14 +51,20 @@ public abstract sealed class JatCodec permits JatCodec.Opaque, JatCodec.Transpar
     }
 
     /**
-     * 128 bits from a {@link SecureRandom}, base64url, behind one character that names the shard:
-     * nobody can guess another sender's token, and a token says nothing about the sender.
+     * One character that names the shard, four that name the mapping's slot in it, then 128 bits
+     * from a {@link SecureRandom} in base64url: nobody can guess another sender's token, a token
+     * says nothing about the sender, and a reply finds its mapping by index, with no map keyed by
+     * token. A slot is reused after its mapping is forgotten, with new random bits: a stale token
+     * names the slot but no longer matches it.
      */
     static final class Opaque extends JatCodec {
-        private static final char[] SHARD_CHARS =
+        private static final char[] DIGITS =
                 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
         static final int RANDOM_BYTES = 16;
-        static final int LENGTH = 1 + 22;
+        static final int SLOT_DIGITS = 4;
+        /** Slots per shard: what four base64 digits can name. */
+        static final int MAX_SLOTS = 1 << (6 * SLOT_DIGITS);
+        static final int LENGTH = 1 + SLOT_DIGITS + 22;
 
         private final SecureRandom random;
         private final Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
@@ -63,10 +75,19 @@ public abstract sealed class JatCodec permits JatCodec.Opaque, JatCodec.Transpar
         }
 
         @Override
-        String newToken(Jid sender, int shard) {
+        String newToken(Jid sender, int shard, int slot) {
             byte[] bytes = new byte[RANDOM_BYTES];
             random.nextBytes(bytes);
-            return SHARD_CHARS[shard] + encoder.encodeToString(bytes);
+            StringBuilder token = new StringBuilder(LENGTH).append(DIGITS[shard]);
+            for (int shift = 6 * (SLOT_DIGITS - 1); shift >= 0; shift -= 6) {
+                token.append(DIGITS[(slot >>> shift) & 63]);
+            }
+            return token.append(encoder.encodeToString(bytes)).toString();
+        }
+
+        @Override
+        boolean usesSlots() {
+            return true;
         }
 
         @Override
@@ -74,22 +95,37 @@ public abstract sealed class JatCodec permits JatCodec.Opaque, JatCodec.Transpar
             if (token.length() != LENGTH) {
                 return -1;
             }
-            char c = token.charAt(0);
-            int index;
-            if (c >= 'A' && c <= 'Z') {
-                index = c - 'A';
-            } else if (c >= 'a' && c <= 'z') {
-                index = 26 + c - 'a';
-            } else if (c >= '0' && c <= '9') {
-                index = 52 + c - '0';
-            } else if (c == '-') {
-                index = 62;
-            } else if (c == '_') {
-                index = 63;
-            } else {
-                return -1;
-            }
+            int index = digit(token.charAt(0));
             return index <= shardMask ? index : -1;
+        }
+
+        @Override
+        int slotOf(String token) {
+            int slot = 0;
+            for (int i = 1; i <= SLOT_DIGITS; i++) {
+                int d = digit(token.charAt(i));
+                if (d < 0) {
+                    return -1;
+                }
+                slot = slot << 6 | d;
+            }
+            return slot;
+        }
+
+        /** The value of a base64url digit, -1 for any other character. */
+        private static int digit(char c) {
+            if (c >= 'A' && c <= 'Z') {
+                return c - 'A';
+            } else if (c >= 'a' && c <= 'z') {
+                return 26 + c - 'a';
+            } else if (c >= '0' && c <= '9') {
+                return 52 + c - '0';
+            } else if (c == '-') {
+                return 62;
+            } else if (c == '_') {
+                return 63;
+            }
+            return -1;
         }
     }
 
@@ -100,8 +136,18 @@ public abstract sealed class JatCodec permits JatCodec.Opaque, JatCodec.Transpar
         }
 
         @Override
-        String newToken(Jid sender, int shard) {
+        String newToken(Jid sender, int shard, int slot) {
             return sender.toString();
+        }
+
+        @Override
+        boolean usesSlots() {
+            return false;
+        }
+
+        @Override
+        int slotOf(String token) {
+            return -1;
         }
 
         @Override

@@ -43,11 +43,19 @@ final class JatTable<S> {
     /** A shard's state; the shard object is its lock. */
     private static final class Shard<S> {
         final HashMap<Jid, SenderMapping<S>> bySender = new HashMap<>();
-        final HashMap<String, SenderMapping<S>> byToken = new HashMap<>();
+        /** Mappings by the slot their token names (opaque tokens); null otherwise. */
+        final TokenSlots<S> slots;
+        /** Mappings by token (transparent tokens: the sender's full JID); null otherwise. */
+        final HashMap<String, SenderMapping<S>> byToken;
         /** Pending requests in deadline order: every request gets the same timeout. */
         final IntrusiveList<PendingRequest<S>> byDeadline = new IntrusiveList<>();
         /** Mappings with no pending request, longest idle first. */
         final IntrusiveList<SenderMapping<S>> idle = new IntrusiveList<>();
+
+        Shard(boolean usesSlots) {
+            this.slots = usesSlots ? new TokenSlots<>(JatCodec.Opaque.MAX_SLOTS) : null;
+            this.byToken = usesSlots ? null : new HashMap<>();
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -58,7 +66,7 @@ final class JatTable<S> {
         this.codec = JatCodec.of(settings.jatMode(), shardCount);
         this.shards = new Shard[shardCount];
         for (int i = 0; i < shardCount; i++) {
-            shards[i] = new Shard<>();
+            shards[i] = new Shard<>(codec.usesSlots());
         }
         this.timeoutMillis = settings.requestTimeout().toMillis();
         this.idleMillis = settings.jatIdleTimeout().toMillis();
@@ -119,7 +127,7 @@ final class JatTable<S> {
         }
         Shard<S> shard = shards[index];
         synchronized (shard) {
-            SenderMapping<S> mapping = shard.byToken.get(token);
+            SenderMapping<S> mapping = byToken(shard, token);
             if (mapping == null || mapping.lastAddressUsed == null) {
                 return UNKNOWN_SENDER;
             }
@@ -201,7 +209,7 @@ final class JatTable<S> {
         }
         Shard<S> shard = shards[index];
         synchronized (shard) {
-            SenderMapping<S> mapping = shard.byToken.get(token);
+            SenderMapping<S> mapping = byToken(shard, token);
             if (mapping == null || mapping.lastAddressUsed == null) {
                 return null;
             }
@@ -234,10 +242,18 @@ final class JatTable<S> {
         if (mappingsTotal.get() >= settings.maxMappings() && !evictOldestIdle(shard)) {
             return null;
         }
-        String token = codec.newToken(sender, codec.shardOf(sender));
-        mapping = new SenderMapping<>(sender, token, component.withResource(token));
+        int slot = -1;
+        if (shard.slots != null && (slot = shard.slots.reserve()) < 0) {
+            return null;
+        }
+        String token = codec.newToken(sender, codec.shardOf(sender), slot);
+        mapping = new SenderMapping<>(sender, component.withResource(token), slot);
         shard.bySender.put(sender, mapping);
-        shard.byToken.put(token, mapping);
+        if (shard.slots != null) {
+            shard.slots.put(slot, mapping);
+        } else {
+            shard.byToken.put(token, mapping);
+        }
         mappingsTotal.incrementAndGet();
         mapping.idleSince = now;
         shard.idle.addLast(mapping);
@@ -260,7 +276,11 @@ final class JatTable<S> {
     private void forget(Shard<S> shard, SenderMapping<S> mapping) {
         shard.idle.remove(mapping);
         shard.bySender.remove(mapping.sender);
-        shard.byToken.remove(mapping.token);
+        if (shard.slots != null) {
+            shard.slots.release(mapping.slot);
+        } else {
+            shard.byToken.remove(mapping.sender.toString());
+        }
         mappingsTotal.decrementAndGet();
     }
 
@@ -278,7 +298,7 @@ final class JatTable<S> {
         }
         Shard<S> shard = shards[index];
         synchronized (shard) {
-            SenderMapping<S> mapping = shard.byToken.get(token);
+            SenderMapping<S> mapping = byToken(shard, token);
             if (mapping == null) {
                 return DropReason.UNKNOWN_TOKEN;
             }
@@ -292,6 +312,15 @@ final class JatTable<S> {
             settle(shard, request, now);
             return request;
         }
+    }
+
+    /** The mapping a token stands for, or null. Caller holds the shard lock. */
+    private SenderMapping<S> byToken(Shard<S> shard, String token) {
+        if (shard.slots == null) {
+            return shard.byToken.get(token);
+        }
+        SenderMapping<S> mapping = shard.slots.get(codec.slotOf(token));
+        return mapping != null && mapping.encoded.resourceMatches(token) ? mapping : null;
     }
 
     /** Removes a request from every index. Caller holds the shard lock. */
@@ -392,9 +421,22 @@ final class JatTable<S> {
         }
         Shard<S> shard = shards[index];
         synchronized (shard) {
-            SenderMapping<S> mapping = shard.byToken.get(token);
+            SenderMapping<S> mapping = byToken(shard, token);
             return mapping == null ? null : mapping.sender;
         }
+    }
+
+    int shardOfSender(Jid sender) {
+        return codec.shardOf(sender);
+    }
+
+    /** The shard a token belongs to, -1 when it cannot be one of this table's. */
+    int shardOfToken(String token) {
+        return codec.shardOf(token);
+    }
+
+    int shardCount() {
+        return shards.length;
     }
 
     int pendingCount() {

@@ -9,24 +9,27 @@ import java.util.Objects;
  *
  * <p>Equality is on the full string. Local part and domain are lower-cased when parsed, which is
  * what servers do for the addresses they route (full stringprep is the server's job).
+ *
+ * <p>Only the full string is kept: the JAT table holds two of these per sender (the sender and its
+ * encoded address), and separate bare and resource strings would double what each costs. The
+ * parts are cut out when asked for, so hot paths ask once.
  */
 public final class Jid {
-    private final String bare;
-    private final String resource;
     private final String full;
+    /** Index of the '/' before the resource, or -1 for a bare address. */
+    private final int slash;
     private final int hash;
 
-    private Jid(String bare, String resource) {
-        this.bare = bare;
-        this.resource = resource;
-        this.full = resource == null ? bare : bare + '/' + resource;
+    private Jid(String full, int slash) {
+        this.full = full;
+        this.slash = slash;
         this.hash = full.hashCode();
     }
 
     /** Builds an address from parts that are already normalised (as a server hands them over). */
     public static Jid of(String bare, String resource) {
         Objects.requireNonNull(bare, "bare");
-        return new Jid(bare, resource == null || resource.isEmpty() ? null : resource);
+        return resource == null || resource.isEmpty() ? new Jid(bare, -1) : new Jid(bare + '/' + resource, bare.length());
     }
 
     /**
@@ -38,59 +41,83 @@ public final class Jid {
     public static Jid parse(String text) {
         Objects.requireNonNull(text, "text");
         int slash = text.indexOf('/');
-        String bareText = slash < 0 ? text : text.substring(0, slash);
-        String resource = slash < 0 ? null : text.substring(slash + 1);
-        int at = bareText.indexOf('@');
-        String local = at < 0 ? null : bareText.substring(0, at);
-        String domain = at < 0 ? bareText : bareText.substring(at + 1);
-        if (domain.isEmpty() || domain.indexOf('@') >= 0) {
+        int bareEnd = slash < 0 ? text.length() : slash;
+        int at = text.lastIndexOf('@', bareEnd - 1);
+        if (at >= 0 && text.indexOf('@') != at) {
             throw new IllegalArgumentException("not a JID (bad domain): '" + text + "'");
         }
-        if (local != null && local.isEmpty()) {
+        if (at + 1 == bareEnd) {
+            throw new IllegalArgumentException("not a JID (bad domain): '" + text + "'");
+        }
+        if (at == 0) {
             throw new IllegalArgumentException("not a JID (empty local part): '" + text + "'");
         }
-        if (resource != null && resource.isEmpty()) {
+        if (slash == text.length() - 1) {
             throw new IllegalArgumentException("not a JID (empty resource): '" + text + "'");
         }
-        String bare = (local == null ? "" : local.toLowerCase(Locale.ROOT) + '@') + domain.toLowerCase(Locale.ROOT);
-        return new Jid(bare, resource);
+        String bare = text.substring(0, bareEnd);
+        String lower = bare.toLowerCase(Locale.ROOT);
+        if (lower.equals(bare)) {
+            return new Jid(text, slash);
+        }
+        return new Jid(slash < 0 ? lower : lower + text.substring(slash), slash < 0 ? -1 : lower.length());
     }
 
     public String bare() {
-        return bare;
+        return slash < 0 ? full : full.substring(0, slash);
     }
 
     /** The resource, or null for a bare address. */
     public String resource() {
-        return resource;
+        return slash < 0 ? null : full.substring(slash + 1);
     }
 
     public boolean isBare() {
-        return resource == null;
+        return slash < 0;
     }
 
     public Jid asBare() {
-        return resource == null ? this : new Jid(bare, null);
+        return slash < 0 ? this : new Jid(full.substring(0, slash), -1);
     }
 
     public Jid withResource(String resource) {
-        return new Jid(bare, resource);
+        return of(bare(), resource);
     }
 
     /** The domain part. */
     public String domain() {
-        int at = bare.indexOf('@');
-        return at < 0 ? bare : bare.substring(at + 1);
+        int end = slash < 0 ? full.length() : slash;
+        int at = full.lastIndexOf('@', end - 1);
+        return full.substring(at + 1, end);
     }
 
     /** The local part, or null when there is none. */
     public String local() {
-        int at = bare.indexOf('@');
-        return at < 0 ? null : bare.substring(0, at);
+        int end = slash < 0 ? full.length() : slash;
+        int at = full.lastIndexOf('@', end - 1);
+        return at < 0 ? null : full.substring(0, at);
     }
 
     public boolean hasBare(String otherBare) {
-        return bare.equals(otherBare);
+        int end = slash < 0 ? full.length() : slash;
+        return end == otherBare.length() && full.startsWith(otherBare);
+    }
+
+    /**
+     * Whether the resource is {@code candidate}, comparing every character whatever the first
+     * difference: the resource of an encoded address is a secret token, and the time a comparison
+     * takes must not tell a guesser how much of it was right.
+     */
+    boolean resourceMatches(String candidate) {
+        int start = slash + 1;
+        if (slash < 0 || full.length() - start != candidate.length()) {
+            return false;
+        }
+        int diff = 0;
+        for (int i = 0; i < candidate.length(); i++) {
+            diff |= full.charAt(start + i) ^ candidate.charAt(i);
+        }
+        return diff == 0;
     }
 
     @Override

@@ -135,6 +135,8 @@ public final class ProxyCore<S> {
             return;
         }
         boolean fromTarget = from.hasBare(target.bare());
+        // Cut out once: Jid keeps only its full string.
+        String toResource = to == null ? null : to.resource();
         if (!iqType.isRequest()) {
             if (!fromTarget && settings.outboundRequests() && id != null) {
                 deliverOutboundReply(stanza, from, id);
@@ -142,10 +144,10 @@ public final class ProxyCore<S> {
                 drop(DropReason.NOT_FROM_TARGET, stanza);
             } else if (id == null || id.isEmpty()) {
                 drop(DropReason.NO_ID, stanza);
-            } else if (to == null || to.resource() == null) {
+            } else if (toResource == null) {
                 drop(DropReason.UNKNOWN_TOKEN, stanza);
             } else {
-                deliverReply(stanza, from, to.resource(), id);
+                deliverReply(stanza, from, toResource, id);
             }
             return;
         }
@@ -161,10 +163,10 @@ public final class ProxyCore<S> {
             answerCommandDisco(stanza, replyFrom, from, childNamespace);
         } else if (iqType == IqType.GET && answersDiscoLocally(childNamespace)) {
             answerDisco(stanza, replyFrom, from, childNamespace);
-        } else if (fromTarget && to != null && to.resource() != null && settings.outboundRequests()) {
-            forwardOutbound(stanza, from, to, id, iqType);
+        } else if (fromTarget && toResource != null && settings.outboundRequests()) {
+            forwardOutbound(stanza, from, to, toResource, id, iqType);
         } else if (fromTarget) {
-            reject(stanza, replyFrom, from, to != null && to.resource() != null ? OUTBOUND_OFF : TARGET_TO_COMPONENT);
+            reject(stanza, replyFrom, from, toResource != null ? OUTBOUND_OFF : TARGET_TO_COMPONENT);
         } else {
             forwardRequest(stanza, from, replyFrom, id, iqType);
         }
@@ -296,13 +298,13 @@ public final class ProxyCore<S> {
     }
 
     /** A request from the target to {@code <component>/<token>}: on to the sender the token maps. */
-    private void forwardOutbound(S stanza, Jid requester, Jid encoded, String id, IqType type) {
+    private void forwardOutbound(S stanza, Jid requester, Jid encoded, String token, String id, IqType type) {
         TargetResource resource = find(requester);
         if (resource == null) {
             // Its presence has not arrived (yet): the answer can still go back to it.
             resource = new TargetResource(requester, 0);
         }
-        Outcome outcome = table.admitOutbound(encoded.resource(), id, stanza, type, resource, clock.getAsLong());
+        Outcome outcome = table.admitOutbound(token, id, stanza, type, resource, clock.getAsLong());
         if (outcome instanceof StanzaError error) {
             reject(stanza, encoded, requester, error);
             return;
@@ -348,7 +350,7 @@ public final class ProxyCore<S> {
             } else {
                 reject(stanza, replyFrom, from, MESSAGES_OFF);
             }
-        } else if (fromTarget && to != null && to.resource() != null) {
+        } else if (fromTarget && to != null && !to.isBare()) {
             messageToSender(stanza, from, to, error);
         } else if (fromTarget) {
             if (error) {
@@ -591,6 +593,33 @@ public final class ProxyCore<S> {
         if (log.isLoggable(Level.FINEST)) {
             log.finest("dropped (" + reason.key() + "): " + stanza);
         }
+    }
+
+    // ---------------------------------------------------------------- threading
+
+    /**
+     * The shard of the routing state that a stanza from {@code from} to {@code to} will lock: a
+     * sender's own stanzas use its shard, and the target's stanzas to an encoded address use the
+     * shard of the sender the token stands for. An adapter that processes stanzas on several
+     * threads should pick the thread from this: each shard then stays with one thread, so threads
+     * never wait for each other or pass the shard's memory between cores, and a request, its
+     * reply and its sender's next request keep their order.
+     *
+     * @return a shard index from 0 to {@link #shards()} - 1
+     */
+    public int affinity(Jid from, Jid to) {
+        if (from == null) {
+            return 0;
+        }
+        if (to != null && !to.isBare() && from.hasBare(target.bare())) {
+            return Math.max(0, table.shardOfToken(to.resource()));
+        }
+        return table.shardOfSender(from);
+    }
+
+    /** How many shards the routing state has. */
+    public int shards() {
+        return table.shardCount();
     }
 
     // ---------------------------------------------------------------- observation

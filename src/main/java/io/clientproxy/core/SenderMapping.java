@@ -3,15 +3,24 @@ package io.clientproxy.core;
 import java.util.HashMap;
 
 /**
- * One sender's JAT entry: the sender's full JID, its token, and the requests it has pending
- * (by id, so that equal ids from different senders never meet). Guarded by its shard's lock.
+ * One sender's JAT entry: the sender's full JID, its encoded address, and the requests it has
+ * pending (by id, so that equal ids from different senders never meet). Guarded by its shard's lock.
+ *
+ * <p>Most senders have at most one request pending at a time, so the first one sits in a field and
+ * a map is made only for a second; it goes again when they are all settled. A million idle senders
+ * then cost no empty maps.
  */
 final class SenderMapping<S> extends IntrusiveList.Node {
     final Jid sender;
-    final String token;
-    /** {@code <component>/<token>}: the address the target sees and answers. */
+    /** {@code <component>/<token>}: the address the target sees and answers; the token is its resource. */
     final Jid encoded;
-    private HashMap<String, PendingRequest<S>> pending;
+    /** The token's slot in its shard's {@link TokenSlots} (opaque tokens), else -1. */
+    final int slot;
+    /** The only pending request while there is at most one and {@link #many} is null. */
+    private PendingRequest<S> single;
+    /** All pending requests, by id, once a second one came (until none is left). */
+    private HashMap<String, PendingRequest<S>> many;
+    private int pendingCount;
     /** Requests the target sent to this sender, by their id. */
     private HashMap<String, PendingRequest<S>> outbound;
     /** The component address this sender last wrote to: requests from the target come from there. */
@@ -23,14 +32,17 @@ final class SenderMapping<S> extends IntrusiveList.Node {
     /** Null when rate limiting is off. */
     RateLimit rate;
 
-    SenderMapping(Jid sender, String token, Jid encoded) {
+    SenderMapping(Jid sender, Jid encoded, int slot) {
         this.sender = sender;
-        this.token = token;
         this.encoded = encoded;
+        this.slot = slot;
     }
 
     PendingRequest<S> pending(String id) {
-        return pending == null ? null : pending.get(id);
+        if (many != null) {
+            return many.get(id);
+        }
+        return single != null && single.id.equals(id) ? single : null;
     }
 
     PendingRequest<S> outbound(String id) {
@@ -43,25 +55,47 @@ final class SenderMapping<S> extends IntrusiveList.Node {
                 outbound = new HashMap<>(4);
             }
             outbound.put(request.id, request);
-        } else {
-            if (pending == null) {
-                pending = new HashMap<>(4);
-            }
-            pending.put(request.id, request);
+            return;
         }
+        if (pendingCount == 0 && many == null) {
+            single = request;
+        } else {
+            if (many == null) {
+                many = new HashMap<>(4);
+                many.put(single.id, single);
+                single = null;
+            }
+            many.put(request.id, request);
+        }
+        pendingCount++;
     }
 
     void remove(PendingRequest<S> request) {
-        (request.outbound ? outbound : pending).remove(request.id);
+        if (request.outbound) {
+            outbound.remove(request.id);
+            if (outbound.isEmpty()) {
+                outbound = null;
+            }
+            return;
+        }
+        if (many != null) {
+            many.remove(request.id);
+            if (many.isEmpty()) {
+                many = null;
+            }
+        } else {
+            single = null;
+        }
+        pendingCount--;
     }
 
     /** Requests from this sender still waiting for the target. */
     int pendingCount() {
-        return pending == null ? 0 : pending.size();
+        return pendingCount;
     }
 
     /** No request in either direction: the mapping may expire. */
     boolean isIdle() {
-        return pendingCount() == 0 && (outbound == null || outbound.isEmpty());
+        return pendingCount == 0 && outbound == null;
     }
 }

@@ -325,8 +325,10 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     }
 
     /**
-     * Keeps one sender's stanzas in order on one thread and spreads different senders over the
-     * processing threads. Tigase's default hashes the destination, which is always this component.
+     * Picks the processing thread by the shard of the routing state the stanza will use (see
+     * {@link ProxyCore#affinity}): a sender's stanzas keep their order on one thread, the target's
+     * reply is handled on the thread that handled the request, and no two threads share a shard.
+     * Tigase's default hashes the destination, which is always this component.
      */
     @Override
     public int hashCodeForPacket(Packet packet) {
@@ -334,7 +336,20 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         if (from == null) {
             from = packet.getPacketFrom();
         }
-        return from == null ? super.hashCodeForPacket(packet) : from.hashCode();
+        ProxyCore<Packet> c = core;
+        if (from == null || c == null) {
+            return super.hashCodeForPacket(packet);
+        }
+        return c.affinity(TigaseJids.toCore(from), TigaseJids.toCore(packet.getStanzaTo()));
+    }
+
+    /**
+     * One processing thread per CPU, at most one per shard (more would have nothing to do).
+     * Tigase's default is a single thread.
+     */
+    @Override
+    public int processingInThreads() {
+        return Math.max(1, Math.min(ProxyCore.DEFAULT_SHARDS, Runtime.getRuntime().availableProcessors()));
     }
 
     // ------------------------------------------------------------- observation

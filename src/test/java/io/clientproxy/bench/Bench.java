@@ -41,6 +41,22 @@ final class Bench {
         return jids;
     }
 
+    /**
+     * {@code count} distinct senders that an adapter with {@code threads} processing threads would
+     * give to thread {@code thread}: those whose {@link ProxyCore#affinity} mod threads is it.
+     */
+    static Jid[] sendersOfThread(ProxyCore<Sink> core, String prefix, int count, int thread, int threads) {
+        Jid[] jids = new Jid[count];
+        int found = 0;
+        for (int i = 0; found < count; i++) {
+            Jid sender = Jid.of(prefix + i + "@example.net", "res");
+            if (core.affinity(sender, COMPONENT) % threads == thread) {
+                jids[found++] = sender;
+            }
+        }
+        return jids;
+    }
+
     static String[] ids(String prefix, int count) {
         String[] ids = new String[count];
         for (int i = 0; i < count; i++) {

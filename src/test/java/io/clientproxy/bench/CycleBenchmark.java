@@ -28,6 +28,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * resource's {@code result}, which the core matches, settles and forwards to the sender.
  * Mappings exist before measuring (a steady state of known senders); the benchmark allocates
  * nothing itself. Same code at one and two threads, so the ratio shows how the core scales.
+ *
+ * <p>Two threads run two ways. {@link #cycle2Threads}: each thread serves the senders whose
+ * {@link ProxyCore#affinity shard} falls to it, as the Tigase adapter dispatches stanzas to its
+ * processing threads (thread = affinity mod threads), so the threads never share a shard.
+ * {@link #cycle2ThreadsUnpartitioned}: each thread has senders in every shard, as an adapter that
+ * ignored the affinity would; the threads then pass every shard's memory back and forth.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -79,12 +85,27 @@ public class CycleBenchmark {
         }
     }
 
-    /** A thread of the shared-core benchmarks. */
+    /** A thread of the shared-core benchmarks whose senders lie in every shard. */
     @State(Scope.Thread)
     public static class ThreadState extends Senders {
         @Setup(Level.Trial)
         public void setUp(CycleBenchmark shared) {
             prepare(shared.core, "t" + shared.threadSlots.getAndIncrement() + "-user", shared.senders);
+            Bench.settleHeap();
+        }
+    }
+
+    /** A thread of two that serves only the senders whose shard the adapter would give it. */
+    @State(Scope.Thread)
+    public static class PartitionedThread extends Senders {
+        @Setup(Level.Trial)
+        public void setUp(CycleBenchmark shared) {
+            int slot = shared.threadSlots.getAndIncrement();
+            senders = Bench.sendersOfThread(shared.core, "p-user", shared.senders, slot, 2);
+            ids = Bench.ids("req-", Bench.IDS);
+            for (Jid sender : senders) {
+                Bench.cycle(shared.core, sink, sender, ids[0]);
+            }
             Bench.settleHeap();
         }
     }
@@ -97,7 +118,13 @@ public class CycleBenchmark {
 
     @Benchmark
     @Threads(2)
-    public Jid cycle2Threads(CycleBenchmark shared, ThreadState t) {
+    public Jid cycle2Threads(CycleBenchmark shared, PartitionedThread t) {
+        return run(shared.core, t);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public Jid cycle2ThreadsUnpartitioned(CycleBenchmark shared, ThreadState t) {
         return run(shared.core, t);
     }
 

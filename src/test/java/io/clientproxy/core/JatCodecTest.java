@@ -11,18 +11,26 @@ import org.junit.jupiter.api.Test;
 class JatCodecTest {
 
     @Test
-    void opaqueTokensCarryTheirShardAndAreUnguessable() {
+    void opaqueTokensCarryTheirShardAndSlotAndAreUnguessable() {
         JatCodec codec = JatCodec.of(JatMode.OPAQUE, 16);
         Set<String> seen = new HashSet<>();
+        Set<String> secrets = new HashSet<>();
+        int[] slots = {0, 1, 63, 64, 4095, 4096, JatCodec.Opaque.MAX_SLOTS - 1};
         for (int i = 0; i < 1000; i++) {
             Jid sender = Jid.parse("u" + i + "@example.com/r");
             int shard = codec.shardOf(sender);
-            String token = codec.newToken(sender, shard);
-            assertEquals(23, token.length());
+            int slot = slots[i % slots.length];
+            String token = codec.newToken(sender, shard, slot);
+            assertEquals(27, token.length());
+            assertTrue(token.matches("[A-Za-z0-9_-]+"), token);
             assertEquals(shard, codec.shardOf(token));
+            assertEquals(slot, codec.slotOf(token));
             assertTrue(seen.add(token));
+            assertTrue(secrets.add(token.substring(5)), "the same slot gets new random bits");
         }
         assertEquals(-1, codec.shardOf("not-a-token"));
+        assertEquals(-1, codec.shardOf("Z" + "AAAA" + "A".repeat(22)), "shard 25 of 16");
+        assertEquals(-1, codec.slotOf("A" + "AA.A" + "A".repeat(22)));
     }
 
     @Test
@@ -30,7 +38,7 @@ class JatCodecTest {
         JatCodec codec = JatCodec.of(JatMode.TRANSPARENT, 16);
         for (int i = 0; i < 1000; i++) {
             Jid sender = Jid.parse("u" + i + "@example.com/r" + i);
-            assertEquals(codec.shardOf(sender), codec.shardOf(codec.newToken(sender, codec.shardOf(sender))));
+            assertEquals(codec.shardOf(sender), codec.shardOf(codec.newToken(sender, codec.shardOf(sender), -1)));
         }
     }
 

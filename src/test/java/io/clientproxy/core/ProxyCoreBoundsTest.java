@@ -75,6 +75,57 @@ class ProxyCoreBoundsTest {
         assertNotEquals(fwd.from(), again.from(), "a new mapping gets a new token");
     }
 
+    /** The new mapping takes the freed slot of the old one; the old token names that slot but must not reach it. */
+    @Test
+    void aTokenOfAnExpiredMappingDoesNotReachTheMappingNowInItsSlot() {
+        CoreFixture f = new CoreFixture(b -> b.jatIdleTimeout(Duration.ofMinutes(1))).online("a");
+        Sent old = f.get("q", ALICE, "1");
+        f.answer("r", old, "1");
+        f.out.take();
+        f.advance(Duration.ofMinutes(1));
+        f.core.tick();
+        Sent now = f.get("q2", ALICE, "2");
+        String oldToken = old.from().resource();
+        String newToken = now.from().resource();
+        assertEquals(oldToken.substring(0, 5), newToken.substring(0, 5), "same shard and slot");
+        assertNotEquals(oldToken, newToken);
+        f.answer("forged", old, "2");
+        assertTrue(f.out.take().isEmpty(), "a reply to the old token is dropped");
+        assertEquals(1, f.core.counters().get(DropReason.UNKNOWN_TOKEN));
+        assertEquals(1, f.core.pendingCount());
+        f.answer("real", now, "2");
+        Sent back = f.out.one();
+        assertEquals("real", back.stanza());
+        assertEquals(ALICE, back.to());
+    }
+
+    /** One pending request sits in the mapping itself, more in a map: every way between them keeps every request. */
+    @Test
+    void aSendersRequestsAreEachAnsweredHoweverManyArePending() {
+        CoreFixture f = new CoreFixture().online("a");
+        for (int round = 0; round < 3; round++) {
+            java.util.List<Sent> fwds = new java.util.ArrayList<>();
+            for (int i = 0; i <= round * 2; i++) {
+                fwds.add(f.get("q" + i, ALICE, "r" + round + "-" + i));
+            }
+            assertEquals(fwds.size(), f.core.pendingCount());
+            // Answer last first, then the rest: the map empties in an order other than it filled.
+            java.util.Collections.reverse(fwds);
+            for (Sent fwd : fwds) {
+                String id = fwd.stanza().replace("q", "r" + round + "-");
+                f.answer("a-" + id, fwd, id);
+                Sent back = f.out.one();
+                assertEquals("a-" + id, back.stanza());
+                assertEquals(ALICE, back.to());
+                f.answer("again-" + id, fwd, id);
+                assertTrue(f.out.take().isEmpty(), "answered once only");
+            }
+            assertEquals(0, f.core.pendingCount());
+        }
+        assertEquals(9, f.core.counters().get(DropReason.NOT_PENDING));
+        assertEquals(1, f.core.mappingCount());
+    }
+
     @Test
     void mappingsWithPendingRequestsNeverExpire() {
         CoreFixture f = new CoreFixture(b -> b.jatIdleTimeout(Duration.ofSeconds(1))

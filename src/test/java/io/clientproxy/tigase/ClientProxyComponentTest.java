@@ -308,6 +308,24 @@ class ClientProxyComponentTest {
         assertTrue(queues.size() >= threads - 1, "64 senders spread over " + queues.size() + " of " + threads + " queues");
     }
 
+    /** The reply is processed on the thread that processed its request: they lock the same shard. */
+    @Test
+    void theTargetsReplyTakesItsRequestsThread() {
+        for (String mode : List.of("opaque", "transparent")) {
+            ComponentHarness h = ComponentHarness.started(Map.of("target-address", TARGET, "jat-mode", mode));
+            h.online("a", 1);
+            ClientProxyComponent c = h.component;
+            assertTrue(c.processingInThreads() >= 1 && c.processingInThreads() <= 16);
+            for (int i = 0; i < 32; i++) {
+                Packet request = packet(iq("user" + i + "@example.com/r", COMPONENT, "q" + i, "get", query("x")));
+                h.component.processPacket(request);
+                Packet forwarded = h.one();
+                Packet reply = packet(iq(attr(forwarded, "to"), attr(forwarded, "from"), "q" + i, "result", null));
+                assertEquals(c.hashCodeForPacket(request), c.hashCodeForPacket(reply), mode + " " + attr(forwarded, "from"));
+            }
+        }
+    }
+
     private static Packet packet(Element e) {
         try {
             return Packet.packetInstance(e);
