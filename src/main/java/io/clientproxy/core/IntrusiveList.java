@@ -6,7 +6,7 @@ package io.clientproxy.core;
  * one for idle mappings; a JDK LinkedHashSet would do the same with about 50 more bytes per entry,
  * which is most of the per-request memory budget. Not thread-safe: the owning shard's lock guards it.
  */
-final class IntrusiveList<T extends IntrusiveList.Node> {
+final class IntrusiveList<T extends IntrusiveList.Node> extends CacheLinePadding {
     /** An element's links; an element is in at most one list at a time. */
     abstract static class Node {
         Node prev;
@@ -21,6 +21,9 @@ final class IntrusiveList<T extends IntrusiveList.Node> {
     private Node head;
     private Node tail;
     private int size;
+    /** See {@link CacheLinePadding}: every add and remove writes head, tail and size. */
+    @SuppressWarnings("unused")
+    private Object q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
 
     void addLast(T node) {
         if (node.linked) {

@@ -1,10 +1,11 @@
 package io.clientproxy.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -21,13 +22,19 @@ final class JatTable<S> {
     private final ProxyCounters counters;
     private final long timeoutMillis;
     private final long idleMillis;
-    /**
-     * Pending requests of all shards. A LongAdder, since every request adds and removes one from
-     * many threads; max-pending is checked against its sum before adding, so concurrent admissions
-     * can pass it by at most one per admitting thread.
-     */
-    private final LongAdder pendingTotal = new LongAdder();
     private final AtomicInteger mappingsTotal = new AtomicInteger();
+    /** What each shard may hold without looking at the others: max-pending / (16 x shards). */
+    private final int pendingShare;
+    /** Shard.pending, read by other threads (opaque: plain loads and stores on common hardware, but never cached). */
+    private static final VarHandle PENDING;
+
+    static {
+        try {
+            PENDING = MethodHandles.lookup().findVarHandle(Shard.class, "pending", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private static final StanzaError TOO_MANY_PENDING = StanzaError.of(Condition.RESOURCE_CONSTRAINT,
             "too many requests are pending at this service; try again later");
@@ -40,8 +47,8 @@ final class JatTable<S> {
     private static final StanzaError DUPLICATE_ID = StanzaError.of(Condition.BAD_REQUEST,
             "a request with this id from this address is still pending; use a new id");
 
-    /** A shard's state; the shard object is its lock. */
-    private static final class Shard<S> {
+    /** A shard's state; the shard object is its lock (padded: see {@link CacheLinePadding}). */
+    private static final class Shard<S> extends CacheLinePadding {
         final HashMap<Jid, SenderMapping<S>> bySender = new HashMap<>();
         /** Mappings by the slot their token names (opaque tokens); null otherwise. */
         final TokenSlots<S> slots;
@@ -51,8 +58,16 @@ final class JatTable<S> {
         final IntrusiveList<PendingRequest<S>> byDeadline = new IntrusiveList<>();
         /** Mappings with no pending request, longest idle first. */
         final IntrusiveList<SenderMapping<S>> idle = new IntrusiveList<>();
+        /** Pending requests in this shard (byDeadline's size); written under the lock, read by others through PENDING. */
+        int pending;
+        @SuppressWarnings("unused")
+        private Object q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
 
-        Shard(boolean usesSlots) {
+        /** Its place in the table: the stripe of the counters it updates. */
+        final int index;
+
+        Shard(int index, boolean usesSlots) {
+            this.index = index;
             this.slots = usesSlots ? new TokenSlots<>(JatCodec.Opaque.MAX_SLOTS) : null;
             this.byToken = usesSlots ? null : new HashMap<>();
         }
@@ -66,8 +81,9 @@ final class JatTable<S> {
         this.codec = JatCodec.of(settings.jatMode(), shardCount);
         this.shards = new Shard[shardCount];
         for (int i = 0; i < shardCount; i++) {
-            shards[i] = new Shard<>(codec.usesSlots());
+            shards[i] = new Shard<>(i, codec.usesSlots());
         }
+        this.pendingShare = settings.maxPending() / (16 * shardCount);
         this.timeoutMillis = settings.requestTimeout().toMillis();
         this.idleMillis = settings.jatIdleTimeout().toMillis();
     }
@@ -94,12 +110,12 @@ final class JatTable<S> {
             if (mapping.pendingCount() >= settings.maxPendingPerSender()) {
                 return TOO_MANY_FROM_SENDER;
             }
-            if (pendingTotal.sum() >= settings.maxPending()) {
+            if (atMaxPending(shard)) {
                 return TOO_MANY_PENDING;
             }
-            pendingTotal.increment();
+            PENDING.setOpaque(shard, shard.pending + 1);
             TargetResource resource = balancer.pick(online, sender);
-            resource.inFlightCounter().increment();
+            resource.addInFlight(shard.index, 1);
             PendingRequest<S> request = new PendingRequest<>(mapping, id, stanza, addressUsed, type,
                     now + timeoutMillis, resource, false);
             mapping.lastAddressUsed = addressUsed;
@@ -108,6 +124,29 @@ final class JatTable<S> {
             shard.byDeadline.addLast(request);
             return request;
         }
+    }
+
+    /**
+     * Whether max-pending is reached. Each shard may hold a small reserve (max-pending / (16 x
+     * shards)) without looking at the others, so a request in a shard below its reserve costs no
+     * read of another thread's memory (a shared counter read on every request took a cache line
+     * from the other core each time). Past its reserve, a shard admits only while the sum over
+     * shards of max(pending, reserve) stays below max-pending: so the total never passes
+     * max-pending (concurrent admissions past their reserves may pass it by one each, as a counter
+     * checked before adding would), and a request is refused only when at least max-pending minus
+     * the unused reserves (under 1/16 of it) are pending. With max-pending below 256 per shard the
+     * reserve is 0 and the bound is exact. Caller holds the shard's lock; the other shards' counts
+     * are read without theirs.
+     */
+    private boolean atMaxPending(Shard<S> shard) {
+        if (shard.pending < pendingShare) {
+            return false;
+        }
+        long committed = 0;
+        for (Shard<S> s : shards) {
+            committed += Math.max((int) PENDING.getOpaque(s), pendingShare);
+        }
+        return committed >= settings.maxPending();
     }
 
     private static final StanzaError UNKNOWN_SENDER = StanzaError.of(Condition.ITEM_NOT_FOUND,
@@ -134,10 +173,10 @@ final class JatTable<S> {
             if (mapping.outbound(id) != null) {
                 return DUPLICATE_OUTBOUND_ID;
             }
-            if (pendingTotal.sum() >= settings.maxPending()) {
+            if (atMaxPending(shard)) {
                 return TOO_MANY_PENDING;
             }
-            pendingTotal.increment();
+            PENDING.setOpaque(shard, shard.pending + 1);
             PendingRequest<S> request = new PendingRequest<>(mapping, id, stanza, mapping.lastAddressUsed, type,
                     now + timeoutMillis, requester, true);
             shard.idle.remove(mapping);
@@ -327,12 +366,12 @@ final class JatTable<S> {
     private void settle(Shard<S> shard, PendingRequest<S> request, long now) {
         request.settled = true;
         if (!request.outbound) {
-            request.resource.inFlightCounter().decrement();
+            request.resource.addInFlight(shard.index, -1);
         }
         SenderMapping<S> mapping = request.mapping;
         mapping.remove(request);
         shard.byDeadline.remove(request);
-        pendingTotal.decrement();
+        PENDING.setOpaque(shard, shard.pending - 1);
         if (mapping.isIdle()) {
             mapping.idleSince = now;
             shard.idle.addLast(mapping);
@@ -388,8 +427,8 @@ final class JatTable<S> {
                 return null;
             }
             if (replacement != null && !request.outbound) {
-                from.inFlightCounter().decrement();
-                replacement.inFlightCounter().increment();
+                from.addInFlight(shard.index, -1);
+                replacement.addInFlight(shard.index, 1);
                 request.resource = replacement;
                 return Boolean.TRUE;
             }
@@ -440,7 +479,11 @@ final class JatTable<S> {
     }
 
     int pendingCount() {
-        return pendingTotal.intValue();
+        int total = 0;
+        for (Shard<S> s : shards) {
+            total += (int) PENDING.getOpaque(s);
+        }
+        return total;
     }
 
     int mappingCount() {

@@ -274,7 +274,7 @@ public final class ProxyCore<S> {
             log.finest("request " + sender + " -> " + addressUsed + " id=" + id + " forwarded as "
                     + request.mapping.encoded + " -> " + resource.jid());
         }
-        counters.count(Counter.REQUESTS_FORWARDED);
+        counters.count(Counter.REQUESTS_FORWARDED, table.shardOfSender(sender));
         outbox.forward(stanza, request.mapping.encoded, resource.jid());
         if (!resource.isOnline()) {
             // The resource left between the pick and now, and the sweep may have missed this request.
@@ -293,7 +293,7 @@ public final class ProxyCore<S> {
         if (log.isLoggable(Level.FINEST)) {
             log.finest("reply " + from + " id=" + id + " delivered " + request.addressUsed + " -> " + request.sender());
         }
-        counters.count(Counter.REPLIES_DELIVERED);
+        counters.count(Counter.REPLIES_DELIVERED, table.shardOfSender(request.sender()));
         outbox.forward(stanza, request.addressUsed, request.sender());
     }
 

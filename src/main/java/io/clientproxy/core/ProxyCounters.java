@@ -2,51 +2,55 @@ package io.clientproxy.core;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of one proxy: events, errors sent by condition, drops by reason. Thread-safe. */
+/**
+ * Counters of one proxy: events, errors sent by condition, drops by reason. Thread-safe. Counts on
+ * the path of every request name the shard they belong to (see {@link StripedCounters}).
+ */
 public final class ProxyCounters {
-    private final LongAdder[] events = adders(Counter.values().length);
-    private final LongAdder[] errors = adders(Condition.values().length);
-    private final LongAdder[] drops = adders(DropReason.values().length);
-
-    private static LongAdder[] adders(int n) {
-        LongAdder[] a = new LongAdder[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = new LongAdder();
-        }
-        return a;
-    }
+    private static final int STRIPES = ProxyCore.DEFAULT_SHARDS;
+    private final StripedCounters events = new StripedCounters(Counter.values().length, STRIPES);
+    private final StripedCounters errors = new StripedCounters(Condition.values().length, STRIPES);
+    private final StripedCounters drops = new StripedCounters(DropReason.values().length, STRIPES);
 
     void count(Counter c) {
-        events[c.ordinal()].increment();
+        count(c, 0);
+    }
+
+    /** Counts an event of the shard {@code stripe}. */
+    void count(Counter c, int stripe) {
+        events.add(c.ordinal(), stripe, 1);
     }
 
     void count(Condition c) {
-        errors[c.ordinal()].increment();
-        events[Counter.ERRORS_SENT.ordinal()].increment();
+        count(c, 0);
+    }
+
+    void count(Condition c, int stripe) {
+        errors.add(c.ordinal(), stripe, 1);
+        events.add(Counter.ERRORS_SENT.ordinal(), stripe, 1);
     }
 
     void count(DropReason r) {
-        drops[r.ordinal()].increment();
+        drops.add(r.ordinal(), 0, 1);
     }
 
     public long get(Counter c) {
-        return events[c.ordinal()].sum();
+        return events.sum(c.ordinal());
     }
 
     public long get(Condition c) {
-        return errors[c.ordinal()].sum();
+        return errors.sum(c.ordinal());
     }
 
     public long get(DropReason r) {
-        return drops[r.ordinal()].sum();
+        return drops.sum(r.ordinal());
     }
 
     public long droppedTotal() {
         long n = 0;
-        for (LongAdder a : drops) {
-            n += a.sum();
+        for (DropReason r : DropReason.values()) {
+            n += get(r);
         }
         return n;
     }

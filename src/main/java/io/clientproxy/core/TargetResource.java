@@ -1,12 +1,10 @@
 package io.clientproxy.core;
 
-import java.util.concurrent.atomic.LongAdder;
-
 /** One online resource of the target account, as its presence described it. */
 public final class TargetResource {
     private final Jid jid;
-    // A LongAdder, not an AtomicInteger: every request increments and decrements it, from many threads.
-    private final LongAdder inFlight = new LongAdder();
+    // Striped by shard: every request adds and removes one, from the thread that owns its shard.
+    private final StripedCounters inFlight = new StripedCounters(1, ProxyCore.DEFAULT_SHARDS);
     private volatile int priority;
     private volatile boolean online = true;
 
@@ -26,7 +24,7 @@ public final class TargetResource {
 
     /** Requests sent to this resource and not yet settled. */
     public int inFlight() {
-        return inFlight.intValue();
+        return (int) inFlight.sum(0);
     }
 
     /** False once the resource has left the pool; requests still pointing at it must move. */
@@ -38,8 +36,9 @@ public final class TargetResource {
         online = false;
     }
 
-    LongAdder inFlightCounter() {
-        return inFlight;
+    /** A request of shard {@code shard} came to this resource (+1) or left it (-1). */
+    void addInFlight(int shard, int delta) {
+        inFlight.add(0, shard, delta);
     }
 
     void setPriority(int priority) {
@@ -48,6 +47,6 @@ public final class TargetResource {
 
     @Override
     public String toString() {
-        return jid + " (priority " + priority + ", in flight " + inFlight.intValue() + ")";
+        return jid + " (priority " + priority + ", in flight " + inFlight() + ")";
     }
 }

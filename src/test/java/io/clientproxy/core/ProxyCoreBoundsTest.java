@@ -30,6 +30,59 @@ class ProxyCoreBoundsTest {
         assertEquals(3, f.core.pendingCount());
     }
 
+    /**
+     * Shards fill a small reserve of max-pending without counting the others (none at this size);
+     * the bound must still be exact however unevenly the senders fall into shards.
+     */
+    @Test
+    void maxPendingIsExactAcrossShards() {
+        CoreFixture f = new CoreFixture(b -> b.maxPending(40)).online("a");
+        java.util.List<Sent> forwarded = new java.util.ArrayList<>();
+        int refused = 0;
+        for (int i = 0; i < 200; i++) {
+            f.request("q" + i, Jid.parse("u" + i + "@example.com/r"), COMPONENT, "1", "get");
+            Sent out = f.out.one();
+            if (out.kind() == Kind.FORWARD) {
+                forwarded.add(out);
+            } else {
+                assertEquals(Condition.RESOURCE_CONSTRAINT, out.error().condition());
+                refused++;
+            }
+        }
+        assertEquals(40, forwarded.size());
+        assertEquals(160, refused);
+        assertEquals(40, f.core.pendingCount());
+        f.answer("r", forwarded.get(0), "1");
+        f.out.take();
+        f.request("late", Jid.parse("late@example.com/r"), COMPONENT, "1", "get");
+        assertEquals(Kind.FORWARD, f.out.one().kind(), "room for exactly one more");
+        f.request("later", Jid.parse("later@example.com/r"), COMPONENT, "1", "get");
+        assertEquals(Kind.ERROR, f.out.one().kind());
+    }
+
+    /** With reserves (512 / (16 x 16) = 2 per shard): never more than max-pending, refused only within the reserves of it. */
+    @Test
+    void maxPendingWithShardReservesIsNeverPassed() {
+        CoreFixture f = new CoreFixture(b -> b.maxPending(512)).online("a");
+        java.util.List<Sent> forwarded = new java.util.ArrayList<>();
+        for (int i = 0; i < 700; i++) {
+            f.request("q" + i, Jid.parse("u" + i + "@example.com/r"), COMPONENT, "1", "get");
+            Sent out = f.out.one();
+            if (out.kind() == Kind.FORWARD) {
+                forwarded.add(out);
+            } else {
+                assertEquals(Condition.RESOURCE_CONSTRAINT, out.error().condition());
+            }
+            assertTrue(f.core.pendingCount() <= 512, "pending " + f.core.pendingCount());
+        }
+        assertTrue(forwarded.size() >= 512 - 32, "admitted " + forwarded.size());
+        for (Sent fwd : forwarded) {
+            f.answer("r", fwd, "1");
+        }
+        assertEquals(forwarded.size(), f.out.take().size());
+        assertEquals(0, f.core.pendingCount());
+    }
+
     @Test
     void maxPendingPerSenderLimitsOneSenderOnly() {
         CoreFixture f = new CoreFixture(b -> b.maxPendingPerSender(2)).online("a");
