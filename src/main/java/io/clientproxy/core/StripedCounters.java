@@ -13,7 +13,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class StripedCounters {
     private static final int LONGS_PER_LINE = 8;
     private final AtomicLongArray cells;
-    /** Longs per stripe: the counters rounded up to whole lines, plus a line so that no two stripes share one. */
+    /**
+     * Longs per stripe: the counters rounded up to whole lines, plus a line so that no two stripes
+     * share one. Stripe k lives in block k + 1: block 0 stays empty, since the array's header and
+     * the objects just before it (this one, the AtomicLongArray) are read on every count by every
+     * thread, and must not share a line with stripe 0, which one thread writes all the time.
+     */
     private final int width;
     private final int stripeMask;
     private final int counters;
@@ -26,11 +31,11 @@ final class StripedCounters {
         this.counters = counters;
         this.width = (counters + LONGS_PER_LINE - 1) / LONGS_PER_LINE * LONGS_PER_LINE + LONGS_PER_LINE;
         this.stripeMask = stripes - 1;
-        this.cells = new AtomicLongArray(width * stripes);
+        this.cells = new AtomicLongArray(width * (stripes + 1));
     }
 
     void add(int counter, int stripe, long delta) {
-        cells.getAndAdd((stripe & stripeMask) * width + counter, delta);
+        cells.getAndAdd(((stripe & stripeMask) + 1) * width + counter, delta);
     }
 
     long sum(int counter) {
@@ -38,7 +43,7 @@ final class StripedCounters {
             throw new IndexOutOfBoundsException(counter);
         }
         long total = 0;
-        for (int i = counter; i < cells.length(); i += width) {
+        for (int i = width + counter; i < cells.length(); i += width) {
             total += cells.get(i);
         }
         return total;
