@@ -38,8 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 4, time = 1)
-@Measurement(iterations = 4, time = 1)
-@Fork(value = 3, jvmArgsAppend = {"-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch"})
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 6, jvmArgsAppend = {"-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch"})
 @State(Scope.Benchmark)
 public class CycleBenchmark {
     /** Senders per benchmark thread. */
