@@ -52,8 +52,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(60)
 abstract class ForwardingScenarios {
 
-    /** An opaque token (README: 128 random bits, base64url, 23 characters). */
-    static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{23}");
+    /** An opaque token (README: shard, slot and 128 random bits, base64url, 27 characters). */
+    static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{27}");
 
     abstract ProxyFixture fx();
 
@@ -77,7 +77,7 @@ abstract class ForwardingScenarios {
         String seenFrom = seen.getFrom().toString();
         assertTrue(seenFrom.startsWith(COMPONENT + "/"), seenFrom);
         String token = seenFrom.substring(COMPONENT.length() + 1);
-        assertTrue(TOKEN.matcher(token).matches(), "a 128-bit base64url token: " + token);
+        assertTrue(TOKEN.matcher(token).matches(), "shard, slot and 128 random bits, base64url: " + token);
         assertFalse(seenFrom.toLowerCase().contains("alice"), "the target does not learn who asks: " + seenFrom);
         assertFalse(seenFrom.contains("phone"), seenFrom);
         assertEquals("first from " + seenFrom + " at " + seen.getTo().getResourceOrEmpty(), answer.text());

@@ -95,7 +95,7 @@ class MultiProxyIT {
         }
         for (int i = 0; i < toProxy.size(); i++) {
             FeatureIq a = answer(reply(toProxy.get(i)), PROXY);
-            assertTrue(seenFrom(a).matches("proxy\\.localhost/[A-Za-z0-9_-]{23}"), a.text());
+            assertTrue(seenFrom(a).matches("proxy\\.localhost/" + ForwardingScenarios.TOKEN.pattern()), a.text());
             assertTrue(Set.of("a", "b").contains(resourceOf(a)), "answered by bot: " + a.text());
         }
         for (int i = 0; i < toWeather.size(); i++) {

@@ -80,7 +80,7 @@ class OutboundRequestsIT {
     /** Alice asks via {@code addressUsed}; returns the bot's answer (its text names the token and the resource). */
     private static FeatureIq aliceAsks(String addressUsed, String text) throws Exception {
         FeatureIq answer = ask(alice.connection, addressUsed, text);
-        assertTrue(seenFrom(answer).matches("proxy\\.localhost/[A-Za-z0-9_-]{23}"), "opaque token: " + answer.text());
+        assertTrue(seenFrom(answer).matches("proxy\\.localhost/" + ForwardingScenarios.TOKEN.pattern()), "opaque token: " + answer.text());
         return answer;
     }
 
