@@ -160,11 +160,10 @@ final class JatTable<S> {
      * @return the new outbound {@link PendingRequest}, or the {@link StanzaError} for the target
      */
     Outcome admitOutbound(String token, String id, S stanza, IqType type, TargetResource requester, long now) {
-        int index = codec.shardOf(token);
-        if (index < 0) {
+        Shard<S> shard = shardOfTokenOrNull(token);
+        if (shard == null) {
             return UNKNOWN_SENDER;
         }
-        Shard<S> shard = shards[index];
         synchronized (shard) {
             SenderMapping<S> mapping = byToken(shard, token);
             if (mapping == null || mapping.lastAddressUsed == null) {
@@ -242,11 +241,10 @@ final class JatTable<S> {
      * @return the {@link Route} to the mapped sender, or null when the token maps nobody
      */
     Route routeToSender(String token, Jid resource) {
-        int index = codec.shardOf(token);
-        if (index < 0) {
+        Shard<S> shard = shardOfTokenOrNull(token);
+        if (shard == null) {
             return null;
         }
-        Shard<S> shard = shards[index];
         synchronized (shard) {
             SenderMapping<S> mapping = byToken(shard, token);
             if (mapping == null || mapping.lastAddressUsed == null) {
@@ -331,11 +329,10 @@ final class JatTable<S> {
      * @return the settled {@link PendingRequest}, or the {@link DropReason} for the reply
      */
     Outcome settleReply(String token, String id, Jid from, long now) {
-        int index = codec.shardOf(token);
-        if (index < 0) {
+        Shard<S> shard = shardOfTokenOrNull(token);
+        if (shard == null) {
             return DropReason.UNKNOWN_TOKEN;
         }
-        Shard<S> shard = shards[index];
         synchronized (shard) {
             SenderMapping<S> mapping = byToken(shard, token);
             if (mapping == null) {
@@ -351,6 +348,12 @@ final class JatTable<S> {
             settle(shard, request, now);
             return request;
         }
+    }
+
+    /** The shard a token belongs to, or null when it cannot be one of this table's. */
+    private Shard<S> shardOfTokenOrNull(String token) {
+        int index = codec.shardOf(token);
+        return index < 0 ? null : shards[index];
     }
 
     /** The mapping a token stands for, or null. Caller holds the shard lock. */
@@ -454,11 +457,10 @@ final class JatTable<S> {
 
     /** The sender an encoded resource stands for, if mapped (for adapters' diagnostics and later features). */
     Jid senderOf(String token) {
-        int index = codec.shardOf(token);
-        if (index < 0) {
+        Shard<S> shard = shardOfTokenOrNull(token);
+        if (shard == null) {
             return null;
         }
-        Shard<S> shard = shards[index];
         synchronized (shard) {
             SenderMapping<S> mapping = byToken(shard, token);
             return mapping == null ? null : mapping.sender;

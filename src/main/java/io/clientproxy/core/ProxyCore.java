@@ -252,14 +252,26 @@ public final class ProxyCore<S> {
                 : Payload.of("query", DiscoInfo.ITEMS_NS).attr("node", node));
     }
 
-    private void forwardRequest(S stanza, Jid sender, Jid addressUsed, String id, IqType type) {
+    /**
+     * The online resources a sender's request or message may go to; null, after answering it,
+     * when the sender is not allowed or no resource is online.
+     */
+    private TargetResource[] resourcesFor(S stanza, Jid sender, Jid addressUsed) {
         if (!settings.allowedSenders().allows(sender)) {
             reject(stanza, addressUsed, sender, NOT_ALLOWED);
-            return;
+            return null;
         }
         TargetResource[] online = pool.snapshot();
         if (online.length == 0) {
             reject(stanza, addressUsed, sender, NO_RESOURCE);
+            return null;
+        }
+        return online;
+    }
+
+    private void forwardRequest(S stanza, Jid sender, Jid addressUsed, String id, IqType type) {
+        TargetResource[] online = resourcesFor(stanza, sender, addressUsed);
+        if (online == null) {
             return;
         }
         Outcome outcome = table.admit(sender, id, stanza, addressUsed, type, online, balancer, clock.getAsLong());
@@ -367,13 +379,8 @@ public final class ProxyCore<S> {
 
     /** A sender's message goes to one resource, the same for a sender while it is online, so a conversation stays together. */
     private void messageToTarget(S stanza, Jid sender, Jid addressUsed) {
-        if (!settings.allowedSenders().allows(sender)) {
-            reject(stanza, addressUsed, sender, NOT_ALLOWED);
-            return;
-        }
-        TargetResource[] online = pool.snapshot();
-        if (online.length == 0) {
-            reject(stanza, addressUsed, sender, NO_RESOURCE);
+        TargetResource[] online = resourcesFor(stanza, sender, addressUsed);
+        if (online == null) {
             return;
         }
         Outcome outcome = table.mapMessageSender(sender, addressUsed, clock.getAsLong());
