@@ -3,12 +3,13 @@ package io.clientproxy.e2e;
 import static io.clientproxy.e2e.ServerFiles.canConnect;
 import static io.clientproxy.e2e.ServerFiles.deleteRecursively;
 import static io.clientproxy.e2e.ServerFiles.readQuietly;
+import static io.clientproxy.e2e.ServerFiles.startWithRetries;
+
+import io.clientproxy.e2e.ServerFiles.StartFailure;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -499,23 +500,6 @@ public final class EjabberdServer implements XmppServer {
         }
     }
 
-    private static int freePort(Set<Integer> taken) throws IOException {
-        while (true) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-                int port = s.getLocalPort();
-                if (taken.add(port)) {
-                    return port;
-                }
-            }
-        }
-    }
-
-    private static final class StartFailure extends IOException {
-        StartFailure(String message) {
-            super(message);
-        }
-    }
-
     // --------------------------------------------------------------------------------------- builder
 
     public static final class Builder {
@@ -562,40 +546,12 @@ public final class EjabberdServer implements XmppServer {
         public EjabberdServer start() {
             binary("ejabberdctl"); // fail loudly before creating anything
             checkUser();
-            String lastLog = "";
-            IOException last = null;
-            for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-                Path dir = null;
-                EjabberdServer server = null;
-                try {
-                    dir = Files.createTempDirectory("ejabberd-e2e-");
-                    Set<Integer> ports = new HashSet<>();
-                    server = new EjabberdServer(this, dir, freePort(ports), freePort(ports), freePort(ports));
-                    server.launch();
-                    server.awaitReady();
-                    return server;
-                } catch (IOException e) {
-                    last = e;
-                    if (server != null) {
-                        lastLog = server.log();
-                        server.close();
-                    } else if (dir != null) {
-                        deleteRecursively(dir);
-                    }
-                    if (!(e instanceof StartFailure)) {
-                        break;
-                    }
-                } catch (RuntimeException e) {
-                    if (server != null) {
-                        server.close();
-                    } else if (dir != null) {
-                        deleteRecursively(dir);
-                    }
-                    throw e;
-                }
-            }
-            throw new IllegalStateException("could not start ejabberd: " + last.getMessage()
-                    + "\n--- ejabberd log ---\n" + lastLog, last);
+            return startWithRetries("ejabberd", START_ATTEMPTS,
+                    (dir, ports) -> new EjabberdServer(this, dir, ports.next(), ports.next(), ports.next()),
+                    server -> {
+                        server.launch();
+                        server.awaitReady();
+                    });
         }
     }
 }

@@ -3,12 +3,13 @@ package io.clientproxy.e2e;
 import static io.clientproxy.e2e.ServerFiles.canConnect;
 import static io.clientproxy.e2e.ServerFiles.deleteRecursively;
 import static io.clientproxy.e2e.ServerFiles.readQuietly;
+import static io.clientproxy.e2e.ServerFiles.startWithRetries;
+
+import io.clientproxy.e2e.ServerFiles.StartFailure;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,15 +132,6 @@ public final class ProsodyServer implements XmppServer {
         return components;
     }
 
-    @Override
-    public String componentSecret(String component) {
-        String s = components.get(component);
-        if (s == null) {
-            throw new IllegalArgumentException("no component " + component + " declared; have " + components.keySet());
-        }
-        return s;
-    }
-
     /** PID of the Prosody (lua) process itself, e.g. for reading /proc/PID/stat. */
     @Override
     public long pid() {
@@ -208,14 +200,6 @@ public final class ProsodyServer implements XmppServer {
             sb.append("\n--- prosody stdout/stderr ---\n").append(console);
         }
         return sb.toString();
-    }
-
-    /** The last {@code lines} lines of {@link #log()}. */
-    @Override
-    public String logTail(int lines) {
-        String[] all = log().split("\n", -1);
-        int from = Math.max(0, all.length - lines);
-        return String.join("\n", java.util.Arrays.asList(all).subList(from, all.length));
     }
 
     /** SIGTERM, wait up to 10 s, then SIGKILL; then deletes the temp directory. Idempotent. */
@@ -382,18 +366,6 @@ public final class ProsodyServer implements XmppServer {
                 + " (apt-get install -y prosody).");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static final class StartFailure extends IOException {
-        StartFailure(String message) {
-            super(message);
-        }
-    }
-
     // --------------------------------------------------------------------------------------- builder
 
     public static final class Builder {
@@ -436,43 +408,8 @@ public final class ProsodyServer implements XmppServer {
         public ProsodyServer start() {
             prosodyBinary("prosody"); // fail loudly before creating anything
             prosodyBinary("prosodyctl");
-            String lastLog = "";
-            IOException last = null;
-            for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-                Path dir = null;
-                ProsodyServer server = null;
-                try {
-                    dir = Files.createTempDirectory("prosody-e2e-");
-                    int c2s = freePort();
-                    int comp;
-                    do {
-                        comp = freePort();
-                    } while (comp == c2s);
-                    server = new ProsodyServer(this, dir, c2s, comp);
-                    server.awaitReady();
-                    return server;
-                } catch (IOException e) {
-                    last = e;
-                    if (server != null) {
-                        lastLog = server.log();
-                        server.close();
-                    } else if (dir != null) {
-                        deleteRecursively(dir);
-                    }
-                    if (!(e instanceof StartFailure)) {
-                        break;
-                    }
-                } catch (RuntimeException e) {
-                    if (server != null) {
-                        server.close();
-                    } else if (dir != null) {
-                        deleteRecursively(dir);
-                    }
-                    throw e;
-                }
-            }
-            throw new IllegalStateException("could not start Prosody: " + last.getMessage()
-                    + "\n--- prosody log ---\n" + lastLog, last);
+            return startWithRetries("Prosody", START_ATTEMPTS, (dir, ports) -> new ProsodyServer(this, dir, ports.next(), ports.next()),
+                    ProsodyServer::awaitReady);
         }
     }
 }
