@@ -1,33 +1,24 @@
 package io.clientproxy.e2e;
 
-import java.io.IOException;
+import io.clientproxy.standalone.TextQueryIq;
 import org.jivesoftware.smack.packet.IQ;
-import org.jivesoftware.smack.packet.XmlEnvironment;
-import org.jivesoftware.smack.provider.IQProvider;
 import org.jivesoftware.smack.provider.ProviderManager;
-import org.jivesoftware.smack.xml.XmlPullParser;
-import org.jivesoftware.smack.xml.XmlPullParserException;
 
 /**
  * The custom IQ of the feature suites, {@code <query xmlns='urn:example:feature'><text>...</text></query>}:
  * a request carries a text, the answering client's result says what it saw (see {@link FeatureBot}).
  * Its own namespace, so that it never collides with the {@code urn:example:echo} IQ of other suites.
  */
-public final class FeatureIq extends IQ {
-    public static final String ELEMENT = "query";
+public final class FeatureIq extends TextQueryIq {
     public static final String NAMESPACE = "urn:example:feature";
 
     static {
-        ProviderManager.addIQProvider(ELEMENT, NAMESPACE, new Provider());
+        ProviderManager.addIQProvider(ELEMENT, NAMESPACE, new Provider<>(FeatureIq::new));
     }
-
-    private final String text;
 
     public FeatureIq(String text) {
-        super(ELEMENT, NAMESPACE);
-        this.text = text;
+        super(NAMESPACE, text);
     }
-
     /** A request of {@code type} to {@code to}. */
     public static FeatureIq request(IQ.Type type, org.jxmpp.jid.Jid to, String text) {
         FeatureIq iq = new FeatureIq(text);
@@ -51,33 +42,5 @@ public final class FeatureIq extends IQ {
     /** Makes sure the provider is registered (it is once this class is loaded). */
     public static void register() {
         // the static initialiser does the work
-    }
-
-    public String text() {
-        return text;
-    }
-
-    @Override
-    protected IQChildElementXmlStringBuilder getIQChildElementBuilder(IQChildElementXmlStringBuilder xml) {
-        xml.rightAngleBracket();
-        xml.element("text", text == null ? "" : text);
-        return xml;
-    }
-
-    /** Parses the query into a {@link FeatureIq}. */
-    public static final class Provider extends IQProvider<FeatureIq> {
-        @Override
-        public FeatureIq parse(XmlPullParser parser, int initialDepth, XmlEnvironment env)
-                throws XmlPullParserException, IOException {
-            String text = null;
-            while (true) {
-                XmlPullParser.Event event = parser.next();
-                if (event == XmlPullParser.Event.START_ELEMENT && parser.getName().equals("text")) {
-                    text = parser.nextText();
-                } else if (event == XmlPullParser.Event.END_ELEMENT && parser.getDepth() == initialDepth) {
-                    return new FeatureIq(text);
-                }
-            }
-        }
     }
 }
