@@ -9,8 +9,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.filter.StanzaTypeFilter;
-import org.jivesoftware.smack.iqrequest.AbstractIqRequestHandler;
-import org.jivesoftware.smack.iqrequest.IQRequestHandler;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Presence;
@@ -69,15 +67,7 @@ public final class FeatureBot implements AutoCloseable {
         ServiceDiscoveryManager disco = ServiceDiscoveryManager.getInstanceFor(conn);
         disco.setIdentity(new DiscoverInfo.Identity(IDENTITY_CATEGORY, identityName(resource), IDENTITY_TYPE));
         disco.addFeature(FEATURE);
-        for (IQ.Type type : new IQ.Type[] {IQ.Type.get, IQ.Type.set}) {
-            conn.registerIQRequestHandler(new AbstractIqRequestHandler(FeatureIq.ELEMENT, FeatureIq.NAMESPACE, type,
-                    IQRequestHandler.Mode.async) {
-                @Override
-                public IQ handleIQRequest(IQ request) {
-                    return bot.handle((FeatureIq) request);
-                }
-            });
-        }
+        XmppClients.answerRequests(conn, FeatureIq.ELEMENT, FeatureIq.NAMESPACE, (FeatureIq request) -> bot.handle(request));
         // Sync listeners run in order on one thread: messages are queued in the order they came.
         conn.addSyncStanzaListener(stanza -> bot.messages.add((Message) stanza), StanzaTypeFilter.MESSAGE);
         XmppClients.sendPresence(conn, priority);

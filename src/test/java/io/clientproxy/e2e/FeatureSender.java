@@ -7,8 +7,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jivesoftware.smack.filter.StanzaTypeFilter;
-import org.jivesoftware.smack.iqrequest.AbstractIqRequestHandler;
-import org.jivesoftware.smack.iqrequest.IQRequestHandler;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaError;
@@ -41,15 +39,7 @@ public final class FeatureSender implements AutoCloseable {
     public static FeatureSender connect(String user, String resource) throws Exception {
         XMPPTCPConnection conn = FeatureFixture.user(user, resource);
         FeatureSender sender = new FeatureSender(conn);
-        for (IQ.Type type : new IQ.Type[] {IQ.Type.get, IQ.Type.set}) {
-            conn.registerIQRequestHandler(new AbstractIqRequestHandler(FeatureIq.ELEMENT, FeatureIq.NAMESPACE, type,
-                    IQRequestHandler.Mode.async) {
-                @Override
-                public IQ handleIQRequest(IQ request) {
-                    return sender.handle((FeatureIq) request);
-                }
-            });
-        }
+        XmppClients.answerRequests(conn, FeatureIq.ELEMENT, FeatureIq.NAMESPACE, (FeatureIq request) -> sender.handle(request));
         conn.addSyncStanzaListener(stanza -> sender.messages.add((Message) stanza), StanzaTypeFilter.MESSAGE);
         return sender;
     }

@@ -3,13 +3,17 @@ package io.clientproxy.e2e;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.function.Function;
 
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.ReconnectionManager;
 import org.jivesoftware.smack.SmackConfiguration;
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.iqrequest.AbstractIqRequestHandler;
+import org.jivesoftware.smack.iqrequest.IQRequestHandler;
 import org.jivesoftware.smack.java7.Java7SmackInitializer;
+import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
@@ -115,5 +119,22 @@ public final class XmppClients {
                 .setPriority(priority)
                 .build();
         conn.sendStanza(presence);
+    }
+
+    /**
+     * Answers every get and set of {@code <element xmlns='namespace'/>} that reaches {@code conn}
+     * with what {@code handler} returns (on Smack's async handler threads).
+     */
+    @SuppressWarnings("unchecked")
+    public static <T extends IQ> void answerRequests(XMPPTCPConnection conn, String element, String namespace,
+                                                     Function<T, IQ> handler) {
+        for (IQ.Type type : new IQ.Type[] {IQ.Type.get, IQ.Type.set}) {
+            conn.registerIQRequestHandler(new AbstractIqRequestHandler(element, namespace, type, IQRequestHandler.Mode.async) {
+                @Override
+                public IQ handleIQRequest(IQ request) {
+                    return handler.apply((T) request);
+                }
+            });
+        }
     }
 }

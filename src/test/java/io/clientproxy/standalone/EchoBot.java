@@ -11,8 +11,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jivesoftware.smack.SmackException;
-import org.jivesoftware.smack.iqrequest.AbstractIqRequestHandler;
-import org.jivesoftware.smack.iqrequest.IQRequestHandler;
 import org.jivesoftware.smack.packet.ErrorIQ;
 import org.jivesoftware.smack.packet.ExtensionElement;
 import org.jivesoftware.smack.packet.IQ;
@@ -82,15 +80,7 @@ public final class EchoBot implements AutoCloseable {
         try {
             Roster.getInstanceFor(conn).setSubscriptionMode(Roster.SubscriptionMode.accept_all);
             EchoBot bot = new EchoBot(conn, resource);
-            for (IQ.Type type : new IQ.Type[] {IQ.Type.get, IQ.Type.set}) {
-                conn.registerIQRequestHandler(new AbstractIqRequestHandler(EchoIq.ELEMENT, EchoIq.NAMESPACE, type,
-                        IQRequestHandler.Mode.async) {
-                    @Override
-                    public IQ handleIQRequest(IQ request) {
-                        return bot.handle((EchoIq) request);
-                    }
-                });
-            }
+            XmppClients.answerRequests(conn, EchoIq.ELEMENT, EchoIq.NAMESPACE, (EchoIq request) -> bot.handle(request));
             XmppClients.sendPresence(conn, priority);
             return bot;
         } catch (Exception | Error e) {
