@@ -60,11 +60,10 @@ final class JatTable<S> {
         final IntrusiveList<SenderMapping<S>> idle = new IntrusiveList<>();
         /** Pending requests in this shard (byDeadline's size); written under the lock, read by others through PENDING. */
         int pending;
-        @SuppressWarnings("unused")
-        private Object q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
-
         /** Its place in the table: the stripe of the counters it updates. */
         final int index;
+        @SuppressWarnings("unused")
+        private Object q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
 
         Shard(int index, boolean usesSlots) {
             this.index = index;
@@ -134,8 +133,8 @@ final class JatTable<S> {
      * shards of max(pending, reserve) stays below max-pending: so the total never passes
      * max-pending (concurrent admissions past their reserves may pass it by one each, as a counter
      * checked before adding would), and a request is refused only when at least max-pending minus
-     * the unused reserves (under 1/16 of it) are pending. With max-pending below 256 per shard the
-     * reserve is 0 and the bound is exact. Caller holds the shard's lock; the other shards' counts
+     * the unused reserves (under 1/16 of it) are pending. With max-pending below 16 x shards (256)
+     * the reserve is 0 and the bound is exact. Caller holds the shard's lock; the other shards' counts
      * are read without theirs.
      */
     private boolean atMaxPending(Shard<S> shard) {
@@ -283,7 +282,7 @@ final class JatTable<S> {
         if (shard.slots != null && (slot = shard.slots.reserve()) < 0) {
             return null;
         }
-        String token = codec.newToken(sender, codec.shardOf(sender), slot);
+        String token = codec.newToken(sender, shard.index, slot);
         mapping = new SenderMapping<>(sender, component.withResource(token), slot);
         shard.bySender.put(sender, mapping);
         if (shard.slots != null) {
@@ -474,10 +473,6 @@ final class JatTable<S> {
     /** The shard a token belongs to, -1 when it cannot be one of this table's. */
     int shardOfToken(String token) {
         return codec.shardOf(token);
-    }
-
-    int shardCount() {
-        return shards.length;
     }
 
     int pendingCount() {

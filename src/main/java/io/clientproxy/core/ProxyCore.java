@@ -612,7 +612,7 @@ public final class ProxyCore<S> {
      * never wait for each other or pass the shard's memory between cores, and a request, its
      * reply and its sender's next request keep their order.
      *
-     * @return a shard index from 0 to {@link #shards()} - 1
+     * @return a shard index, from 0 to {@link #DEFAULT_SHARDS} - 1 for a core built with the default shards
      */
     public int affinity(Jid from, Jid to) {
         if (from == null) {
@@ -622,11 +622,6 @@ public final class ProxyCore<S> {
             return Math.max(0, table.shardOfToken(to.resource()));
         }
         return table.shardOfSender(from);
-    }
-
-    /** How many shards the routing state has. */
-    public int shards() {
-        return table.shardCount();
     }
 
     // ---------------------------------------------------------------- observation
