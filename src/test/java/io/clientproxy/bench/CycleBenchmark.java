@@ -72,7 +72,12 @@ public class CycleBenchmark {
 
         /** Builds the senders and makes each known to {@code core}: mappings exist before measuring. */
         void prepare(ProxyCore<Sink> core, String prefix, int count) {
-            senders = Bench.senders(prefix, count);
+            prepare(core, Bench.senders(prefix, count));
+        }
+
+        /** Makes each of {@code senders} known to {@code core}. */
+        void prepare(ProxyCore<Sink> core, Jid[] senders) {
+            this.senders = senders;
             ids = Bench.ids("req-", Bench.IDS);
             for (Jid sender : senders) {
                 Bench.cycle(core, sink, sender, ids[0]);
@@ -101,11 +106,7 @@ public class CycleBenchmark {
         @Setup(Level.Trial)
         public void setUp(CycleBenchmark shared) {
             int slot = shared.threadSlots.getAndIncrement();
-            senders = Bench.sendersOfThread(shared.core, "p-user", shared.senders, slot, 2);
-            ids = Bench.ids("req-", Bench.IDS);
-            for (Jid sender : senders) {
-                Bench.cycle(shared.core, sink, sender, ids[0]);
-            }
+            prepare(shared.core, Bench.sendersOfThread(shared.core, "p-user", shared.senders, slot, 2));
             Bench.settleHeap();
         }
     }
