@@ -29,6 +29,9 @@ import java.util.logging.Logger;
  * {@link #getDefVHostItem()} is {@link #getDefHostName()}, as in the real class before a manager is
  * set;</li>
  * <li>{@link #isAdmin(JID)} checks the bare JID against {@link #admins} (empty unless filled).</li>
+ * <li>{@link #initialize()} calls {@link #initializationCompleted()} as its last statement, as the
+ * real one does: an override of {@code initializationCompleted()} runs inside
+ * {@code super.initialize()}, before a subclass's code after that call.</li>
  * </ul>
  */
 @SuppressWarnings("deprecation")
@@ -115,8 +118,12 @@ public class BasicComponent
 	public void getStatistics(StatisticsList list) {
 	}
 
+	/** Ends by calling {@link #initializationCompleted()}, as the real method does. */
 	@Override
 	public void initialize() {
+		cmpInfo = new ComponentInfo(getName(), this.getClass());
+		log.log(Level.INFO, "Loading component: " + cmpInfo);
+		initializationCompleted();
 	}
 
 	/** Called by the kernel once all components are loaded; marks the initialization complete. */

@@ -8,8 +8,15 @@ public enum Counter {
     REQUESTS_FORWARDED,
     /** Results and errors from the target delivered to the original sender. */
     REPLIES_DELIVERED,
-    /** Pending get requests moved to another resource because theirs went offline. */
+    /** Pending get requests moved to another resource because theirs went offline or bounced them. */
     REQUESTS_MOVED,
+    /**
+     * Errors from the resource holding a request that say the resource is going away
+     * ({@code recipient-unavailable}, {@code service-unavailable}, {@code remote-server-not-found},
+     * {@code not-authorized}): the server's answers for a dying session, which come before its
+     * unavailable presence.
+     */
+    BOUNCES,
     /** Pending requests answered with an error because nobody answered in time. */
     TIMEOUTS,
     /** Error replies the proxy generated itself (all conditions). */

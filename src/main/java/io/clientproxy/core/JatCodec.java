@@ -152,8 +152,8 @@ public abstract sealed class JatCodec permits JatCodec.Opaque, JatCodec.Transpar
 
         @Override
         int shardOf(String token) {
-            // Jid's hash is its full string's hash, so this agrees with shardOf(Jid).
-            return shardOfHash(token.hashCode());
+            // The token spells the sender's address: hash it as Jid does, so this agrees with shardOf(Jid).
+            return shardOfHash(Jid.hashOf(token));
         }
     }
 }

@@ -349,6 +349,33 @@ final class JatTable<S> {
         }
     }
 
+    /** A pending request and the resource it was with when a reply from there was matched to it. */
+    record Held<S>(PendingRequest<S> request, TargetResource resource) implements Outcome {
+    }
+
+    /**
+     * Finds, without settling it, the pending request that a reply from {@code from} answers.
+     *
+     * @return a {@link Held}, or the {@link DropReason} for the reply
+     */
+    Outcome pendingReply(String token, String id, Jid from) {
+        Shard<S> shard = shardOfTokenOrNull(token);
+        if (shard == null) {
+            return DropReason.UNKNOWN_TOKEN;
+        }
+        synchronized (shard) {
+            SenderMapping<S> mapping = byToken(shard, token);
+            if (mapping == null) {
+                return DropReason.UNKNOWN_TOKEN;
+            }
+            PendingRequest<S> request = mapping.pending(id);
+            if (request == null) {
+                return DropReason.NOT_PENDING;
+            }
+            return request.resource.jid().equals(from) ? new Held<>(request, request.resource) : DropReason.WRONG_RESOURCE;
+        }
+    }
+
     /** The shard a token belongs to, or null when it cannot be one of this table's. */
     private Shard<S> shardOfTokenOrNull(String token) {
         int index = codec.shardOf(token);
@@ -429,6 +456,7 @@ final class JatTable<S> {
                 return null;
             }
             if (replacement != null && !request.outbound) {
+                request.leave(from);
                 from.addInFlight(shard.index, -1);
                 replacement.addInFlight(shard.index, 1);
                 request.resource = replacement;

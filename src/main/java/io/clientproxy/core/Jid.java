@@ -7,8 +7,12 @@ import java.util.Objects;
  * An XMPP address as the core sees it: a bare part ({@code local@domain} or {@code domain}) and an
  * optional resource. Adapters build these from their own JID types; the core only compares them.
  *
- * <p>Equality is on the full string. Local part and domain are lower-cased when parsed, which is
- * what servers do for the addresses they route (full stringprep is the server's job).
+ * <p>Addresses are compared as the values they denote (RFC 7622): the local part and the domain
+ * ignoring case, the resource exactly. The spelling is kept as given, because an answer must come
+ * from exactly the address the sender wrote to: a server may hand over {@code Svc@proxy.example.com}
+ * (Tigase keeps the local part's case) and the sender expects that spelling back. {@link #parse}
+ * lower-cases the bare part (configuration); {@link #of} keeps what the server handed over (full
+ * stringprep is the server's job).
  *
  * <p>Only the full string is kept: the JAT table holds two of these per sender (the sender and its
  * encoded address), and separate bare and resource strings would double what each costs. The
@@ -23,7 +27,32 @@ public final class Jid {
     private Jid(String full, int slash) {
         this.full = full;
         this.slash = slash;
-        this.hash = full.hashCode();
+        this.hash = hash(full, slash < 0 ? full.length() : slash);
+    }
+
+    /** {@link #hashCode()} of the address this string spells, without building it. */
+    static int hashOf(String full) {
+        int slash = full.indexOf('/');
+        return hash(full, slash < 0 ? full.length() : slash);
+    }
+
+    /** The hash of the value: bare part case-folded as {@link String#equalsIgnoreCase} folds it, resource as is. */
+    private static int hash(String full, int bareEnd) {
+        int h = 0;
+        for (int i = 0; i < full.length(); i++) {
+            char c = full.charAt(i);
+            if (i < bareEnd) {
+                if (c < 128) {
+                    if (c >= 'A' && c <= 'Z') {
+                        c = (char) (c + ('a' - 'A'));
+                    }
+                } else {
+                    c = Character.toLowerCase(Character.toUpperCase(c));
+                }
+            }
+            h = 31 * h + c;
+        }
+        return h;
     }
 
     /** Builds an address from parts that are already normalised (as a server hands them over). */
@@ -98,9 +127,10 @@ public final class Jid {
         return at < 0 ? null : full.substring(0, at);
     }
 
+    /** Whether the bare part is {@code otherBare}, ignoring case as {@link #equals} does. */
     public boolean hasBare(String otherBare) {
         int end = slash < 0 ? full.length() : slash;
-        return end == otherBare.length() && full.startsWith(otherBare);
+        return end == otherBare.length() && full.regionMatches(true, 0, otherBare, 0, end);
     }
 
     /**
@@ -122,7 +152,13 @@ public final class Jid {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Jid other && hash == other.hash && full.equals(other.full);
+        if (!(o instanceof Jid other) || hash != other.hash || slash != other.slash
+                || full.length() != other.full.length()) {
+            return false;
+        }
+        int bareEnd = slash < 0 ? full.length() : slash;
+        return full.regionMatches(true, 0, other.full, 0, bareEnd)
+                && full.regionMatches(bareEnd, other.full, bareEnd, full.length() - bareEnd);
     }
 
     @Override

@@ -19,6 +19,8 @@ final class PendingRequest<S> extends IntrusiveList.Node implements Outcome {
     TargetResource resource;
     /** Guarded by the shard lock. */
     boolean settled;
+    /** The resources it was on before {@link #resource} (null until it first moves); written under the shard lock. */
+    volatile TargetResource[] tried;
 
     PendingRequest(SenderMapping<S> mapping, String id, S stanza, Jid addressUsed, IqType type,
                    long deadline, TargetResource resource, boolean outbound) {
@@ -34,5 +36,26 @@ final class PendingRequest<S> extends IntrusiveList.Node implements Outcome {
 
     Jid sender() {
         return mapping.sender;
+    }
+
+    /** Whether it has been on {@code r} before: a get tries each resource at most once. */
+    boolean hasTried(TargetResource r) {
+        TargetResource[] t = tried;
+        if (t != null) {
+            for (TargetResource x : t) {
+                if (x == r) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Records that it leaves {@code r}. Caller holds the shard lock. */
+    void leave(TargetResource r) {
+        TargetResource[] t = tried;
+        TargetResource[] next = t == null ? new TargetResource[1] : java.util.Arrays.copyOf(t, t.length + 1);
+        next[next.length - 1] = r;
+        tried = next;
     }
 }

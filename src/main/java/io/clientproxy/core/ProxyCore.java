@@ -47,6 +47,29 @@ public final class ProxyCore<S> {
             "the proxy's commands are for its administrators");
     static final StanzaError SHUTTING_DOWN = new StanzaError(Condition.SERVICE_UNAVAILABLE, ErrorType.WAIT,
             "the proxy is shutting down");
+    static final StanzaError RESOURCE_BOUNCED = StanzaError.of(Condition.RECIPIENT_UNAVAILABLE,
+            "the service resource handling this request went away before answering; "
+                    + "it may or may not have acted on it");
+
+    /**
+     * How long (ms) new requests avoid a resource that bounced one, unless its presence comes
+     * first. Short: a server's bounce is followed within milliseconds by the unavailable
+     * presence, while a bot's own {@code service-unavailable} (the usual answer to a request it
+     * does not support, RFC 6120 8.3.3.19) looks the same and must not take it out for long.
+     */
+    static final long SUSPECT_MILLIS = 5_000;
+
+    /**
+     * The conditions of an error from the resource holding a request that mean "this session is
+     * going away" (RFC 6120 8.3.3): what Tigase, Prosody (XEP-0198 hibernation ending) and others
+     * answer for a dying session before its unavailable presence arrives.
+     */
+    private static boolean isBounce(String condition) {
+        return condition != null && switch (condition) {
+            case "recipient-unavailable", "service-unavailable", "remote-server-not-found", "not-authorized" -> true;
+            default -> false;
+        };
+    }
 
     private final ProxySettings settings;
     private final Jid component;
@@ -124,6 +147,20 @@ public final class ProxyCore<S> {
      * example, whether it is a service discovery query).
      */
     public void onIq(S stanza, Jid from, Jid to, String id, String type, int children, String childNamespace) {
+        onIq(stanza, from, to, id, type, children, childNamespace, null);
+    }
+
+    /**
+     * An IQ addressed to the component.
+     *
+     * @param id             the id's value (entities decoded: ids are compared as values)
+     * @param errorCondition for an IQ of type error: the element name of the defined condition in
+     *                       its {@code <error/>} (RFC 6120 8.3.3), e.g. {@code recipient-unavailable};
+     *                       otherwise null. An error from the resource holding a get that says the
+     *                       resource is going away moves the get to another resource (each at most once).
+     */
+    public void onIq(S stanza, Jid from, Jid to, String id, String type, int children, String childNamespace,
+                     String errorCondition) {
         if (from == null) {
             drop(DropReason.NO_FROM, stanza);
             return;
@@ -146,6 +183,8 @@ public final class ProxyCore<S> {
                 drop(DropReason.NO_ID, stanza);
             } else if (toResource == null) {
                 drop(DropReason.UNKNOWN_TOKEN, stanza);
+            } else if (iqType == IqType.ERROR && isBounce(errorCondition)) {
+                bounced(stanza, from, toResource, id);
             } else {
                 deliverReply(stanza, from, toResource, id);
             }
@@ -261,7 +300,7 @@ public final class ProxyCore<S> {
             reject(stanza, addressUsed, sender, NOT_ALLOWED);
             return null;
         }
-        TargetResource[] online = pool.snapshot();
+        TargetResource[] online = pool.preferred(clock.getAsLong());
         if (online.length == 0) {
             reject(stanza, addressUsed, sender, NO_RESOURCE);
             return null;
@@ -307,6 +346,68 @@ public final class ProxyCore<S> {
         }
         counters.count(Counter.REPLIES_DELIVERED, table.shardOfSender(request.sender()));
         outbox.forward(stanza, request.addressUsed, request.sender());
+    }
+
+    /**
+     * The resource holding a request answered it with an error that says the resource is going
+     * away (see {@link #isBounce}): the resource is avoided for a while, a get moves to a
+     * resource it has not been on, a set is answered {@code recipient-unavailable} (it may have
+     * been acted on). A get that has been on every online resource gets this error as its answer.
+     */
+    private void bounced(S stanza, Jid from, String token, String id) {
+        Outcome outcome = table.pendingReply(token, id, from);
+        if (outcome instanceof DropReason reason) {
+            drop(reason, stanza);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        JatTable.Held<S> held = (JatTable.Held<S>) outcome;
+        PendingRequest<S> request = held.request();
+        long now = clock.getAsLong();
+        counters.count(Counter.BOUNCES);
+        pool.suspect(held.resource(), now + SUSPECT_MILLIS);
+        log.fine(() -> "target resource " + from + " bounced request id=" + id + "; avoided for "
+                + SUSPECT_MILLIS + " ms unless its presence comes");
+        TargetResource replacement = request.type == IqType.GET ? untried(request, held.resource(), now) : null;
+        Boolean moved = table.moveOrSettle(request, held.resource(), replacement, now);
+        if (moved == null) {
+            drop(DropReason.NOT_PENDING, stanza);
+        } else if (moved) {
+            counters.count(Counter.REQUESTS_MOVED);
+            outbox.forward(request.stanza, request.mapping.encoded, replacement.jid());
+            if (!replacement.isOnline()) {
+                relocate(request, replacement);
+            }
+        } else if (request.type == IqType.GET) {
+            // Every resource has had it: this is the target's answer.
+            counters.count(Counter.REPLIES_DELIVERED, table.shardOfSender(request.sender()));
+            outbox.forward(stanza, request.addressUsed, request.sender());
+        } else {
+            reject(request.stanza, request.addressUsed, request.sender(), RESOURCE_BOUNCED);
+        }
+    }
+
+    /**
+     * A resource for a get that leaves {@code current}: one it has not been on, preferring those
+     * that have not bounced a request lately; null when there is none.
+     */
+    private TargetResource untried(PendingRequest<S> request, TargetResource current, long now) {
+        TargetResource pick = pickAmong(pool.preferred(now), request, current);
+        return pick != null ? pick : pickAmong(pool.snapshot(), request, current);
+    }
+
+    private TargetResource pickAmong(TargetResource[] online, PendingRequest<S> request, TargetResource current) {
+        TargetResource[] candidates = new TargetResource[online.length];
+        int n = 0;
+        for (TargetResource r : online) {
+            if (r != current && !request.hasTried(r)) {
+                candidates[n++] = r;
+            }
+        }
+        if (n == 0) {
+            return null;
+        }
+        return balancer.pick(n == online.length ? online : java.util.Arrays.copyOf(candidates, n), request.sender());
     }
 
     /** A request from the target to {@code <component>/<token>}: on to the sender the token maps. */
@@ -519,9 +620,8 @@ public final class ProxyCore<S> {
     private void relocate(PendingRequest<S> request, TargetResource gone) {
         TargetResource from = gone;
         while (true) {
-            TargetResource[] online = pool.snapshot();
-            TargetResource replacement = request.type == IqType.GET && online.length > 0
-                    ? balancer.pick(online, request.sender()) : null;
+            TargetResource replacement = request.type == IqType.GET && !request.outbound
+                    ? untried(request, from, clock.getAsLong()) : null;
             Boolean moved = table.moveOrSettle(request, from, replacement, clock.getAsLong());
             if (moved == null) {
                 return;

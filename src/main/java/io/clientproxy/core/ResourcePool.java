@@ -11,10 +11,50 @@ public final class ResourcePool {
     private static final TargetResource[] EMPTY = new TargetResource[0];
 
     private volatile TargetResource[] online = EMPTY;
+    /** Set when a resource became suspect; cleared lazily once none is. */
+    private volatile boolean anySuspect;
 
     /** The online resources now; the array is never modified, callers must not modify it either. */
     public TargetResource[] snapshot() {
         return online;
+    }
+
+    /**
+     * The online resources a new request should go to at {@code now} (monotonic ms): those that
+     * have not bounced a request lately, or all of them when every one has.
+     */
+    public TargetResource[] preferred(long now) {
+        TargetResource[] all = online;
+        if (!anySuspect) {
+            return all;
+        }
+        int healthy = 0;
+        for (TargetResource r : all) {
+            if (!r.isSuspect(now)) {
+                healthy++;
+            }
+        }
+        if (healthy == all.length) {
+            anySuspect = false;
+            return all;
+        }
+        if (healthy == 0) {
+            return all;
+        }
+        TargetResource[] some = new TargetResource[healthy];
+        int i = 0;
+        for (TargetResource r : all) {
+            if (!r.isSuspect(now)) {
+                some[i++] = r;
+            }
+        }
+        return some;
+    }
+
+    /** {@code resource} bounced a request: new requests avoid it until {@code until} (monotonic ms) or its next presence. */
+    void suspect(TargetResource resource, long until) {
+        resource.suspectUntil(until);
+        anySuspect = true;
     }
 
     public int size() {
@@ -32,6 +72,8 @@ public final class ResourcePool {
             if (current[i].jid().equals(jid)) {
                 // One object per online session: pending requests point at it until it goes offline.
                 current[i].setPriority(priority);
+                // A presence says the session is alive after all.
+                current[i].suspectUntil(0);
                 return false;
             }
         }

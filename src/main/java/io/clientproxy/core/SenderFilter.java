@@ -2,6 +2,7 @@ package io.clientproxy.core;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Set;
  */
 public final class SenderFilter {
     private final Set<String> domains = new HashSet<>();
-    private final Set<String> bareJids = new HashSet<>();
+    private final Set<Jid> bareJids = new HashSet<>();
     private final Set<Jid> fullJids = new HashSet<>();
 
     private SenderFilter(List<Jid> entries) {
@@ -20,7 +21,7 @@ public final class SenderFilter {
             } else if (e.local() == null) {
                 domains.add(e.domain());
             } else {
-                bareJids.add(e.bare());
+                bareJids.add(e);
             }
         }
     }
@@ -61,8 +62,8 @@ public final class SenderFilter {
 
     public boolean allows(Jid sender) {
         return allowsEveryone()
-                || domains.contains(sender.domain())
-                || bareJids.contains(sender.bare())
+                || domains.contains(sender.domain().toLowerCase(Locale.ROOT))
+                || bareJids.contains(sender.asBare())
                 || fullJids.contains(sender);
     }
 }

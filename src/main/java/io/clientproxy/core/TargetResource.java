@@ -7,6 +7,8 @@ public final class TargetResource {
     private final StripedCounters inFlight = new StripedCounters(1, ProxyCore.DEFAULT_SHARDS);
     private volatile int priority;
     private volatile boolean online = true;
+    /** Until when (monotonic ms) new requests avoid this resource, after it bounced one; 0: never. */
+    private volatile long suspectUntil;
 
     TargetResource(Jid jid, int priority) {
         this.jid = jid;
@@ -34,6 +36,19 @@ public final class TargetResource {
 
     void goOffline() {
         online = false;
+    }
+
+    /**
+     * Whether the resource bounced a request recently (until {@code now}, monotonic ms): new
+     * requests go elsewhere while another resource is online.
+     */
+    public boolean isSuspect(long now) {
+        long until = suspectUntil;
+        return until != 0 && now < until;
+    }
+
+    void suspectUntil(long until) {
+        suspectUntil = until;
     }
 
     /** A request of shard {@code shard} came to this resource (+1) or left it (-1). */

@@ -80,7 +80,7 @@ final class StanzaDispatcher {
         String type = stanza.attribute("type");
         switch (stanza.name()) {
             case "iq" -> core.onIq(stanza, from, to, stanza.attribute("id"), type, stanza.elementCount(),
-                    childNamespace(stanza));
+                    childNamespace(stanza), "error".equals(type) ? errorCondition(stanza) : null);
             case "message" -> core.onMessage(stanza, from, to, type);
             case "presence" -> core.onPresence(stanza, from, to, type, priority(stanza));
             default -> {
@@ -100,6 +100,20 @@ final class StanzaDispatcher {
         }
         Jid to = jid(request.attribute("to"));
         outbox.error(request, to == null ? core.component() : to, from, error);
+    }
+
+    /** The defined condition of a stanza error (RFC 6120 8.3.3): the first child of {@code <error/>} in the stanzas namespace, or null. */
+    static String errorCondition(XmlElement stanza) {
+        XmlElement error = stanza.element("error");
+        if (error == null) {
+            return null;
+        }
+        for (XmlElement c : error.elements()) {
+            if (Condition.STANZAS_NS.equals(c.namespaceIn(error)) && !"text".equals(c.name())) {
+                return c.name();
+            }
+        }
+        return null;
     }
 
     /** The namespace of the first child element (an IQ request has exactly one), or null. */

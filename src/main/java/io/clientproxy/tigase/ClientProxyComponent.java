@@ -44,9 +44,6 @@ import tigase.xmpp.jid.JID;
 public class ClientProxyComponent extends AbstractMessageReceiver implements RegistrarBean, DisableDisco {
     private static final Logger log = Logger.getLogger(ClientProxyComponent.class.getName());
 
-    /** How long after start() to subscribe anyway if Tigase never signals initialisation completed. */
-    private static final long SUBSCRIBE_FALLBACK_MILLIS = 10_000;
-
     @ConfigField(desc = "Bare JID of the account whose online resources answer the requests", alias = ProxySettings.TARGET_ADDRESS)
     private String targetAddress;
 
@@ -113,8 +110,7 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     private volatile ProxyCore<Packet> core;
     private final LongAdder internalErrors = new LongAdder();
     private final LongAdder unknownStanzas = new LongAdder();
-    private volatile boolean subscribed;
-    private volatile long startedAt = -1;
+    private boolean subscribed;
 
     private final LongSupplier clock;
 
@@ -133,10 +129,14 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     /**
      * Validates the configuration and builds the core. Called by Tigase's kernel once the
      * {@code @ConfigField}s are set; a bad value is logged with its key and stops the bean.
+     *
+     * <p>The core is built before {@code super.initialize()}, because Tigase 8.4's
+     * {@code BasicComponent.initialize()} calls {@link #initializationCompleted()} as its last
+     * statement: the subscription request goes out from there, and Tigase queues it until
+     * {@link #start()}.
      */
     @Override
     public void initialize() {
-        super.initialize();
         try {
             core = newCore(settings());
             core.setAdmins(jid -> isAdmin(TigaseJids.toTigase(jid)));
@@ -146,6 +146,7 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         }
         log.info(() -> "component " + getName() + " " + Version.current() + " proxies IQ requests at "
                 + core.component() + " to " + core.settings().target());
+        super.initialize();
     }
 
     /** Builds the validated settings from the configuration fields. */
@@ -190,13 +191,11 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
                 settings.balancer().create(), clock, ProxyCore.DEFAULT_SHARDS);
     }
 
-    @Override
-    public void start() {
-        super.start();
-        startedAt = clock.getAsLong();
-    }
-
-    /** Tigase's routing is ready: now the subscription request can reach the target's server. */
+    /**
+     * Tigase has loaded the component: the subscription request goes out (Tigase queues what a
+     * component sends before {@link #start()}, and routes it once started). Should it be lost on
+     * the way, the core asks again after {@code resubscribe-min}.
+     */
     @Override
     public void initializationCompleted() {
         super.initializationCompleted();
@@ -225,9 +224,6 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         ProxyCore<Packet> c = core;
         if (c == null) {
             return;
-        }
-        if (!subscribed && startedAt >= 0 && clock.getAsLong() - startedAt >= SUBSCRIBE_FALLBACK_MILLIS) {
-            subscribeOnce();
         }
         try {
             c.tick();
@@ -270,8 +266,8 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         Jid to = TigaseJids.toCore(packet.getStanzaTo());
         String type = element.getAttributeStaticStr("type");
         switch (packet.getElemName()) {
-            case "iq" -> c.onIq(packet, from, to, element.getAttributeStaticStr("id"), type, childCount(element),
-                    childNamespace(element));
+            case "iq" -> c.onIq(packet, from, to, XmlText.decode(element.getAttributeStaticStr("id")), type,
+                    childCount(element), childNamespace(element), "error".equals(type) ? errorCondition(element) : null);
             case "message" -> c.onMessage(packet, from, to, type);
             case "presence" -> c.onPresence(packet, from, to, type, priority(element));
             default -> {
@@ -298,6 +294,20 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         } catch (RuntimeException e) {
             log.log(Level.WARNING, "could not answer " + packet, e);
         }
+    }
+
+    /** The defined condition of a stanza error (RFC 6120 8.3.3): the first child of {@code <error/>} in the stanzas namespace. */
+    static String errorCondition(Element stanza) {
+        Element error = stanza.getChild("error");
+        List<Element> children = error == null ? null : error.getChildren();
+        if (children != null) {
+            for (Element c : children) {
+                if (Condition.STANZAS_NS.equals(c.getXMLNS()) && !"text".equals(c.getName())) {
+                    return c.getName();
+                }
+            }
+        }
+        return null;
     }
 
     private static int childCount(Element element) {

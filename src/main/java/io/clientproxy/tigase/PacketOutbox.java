@@ -14,9 +14,19 @@ import tigase.xml.Element;
 import tigase.xml.XMLUtils;
 import tigase.xmpp.jid.JID;
 
-/** Carries out the core's decisions as Tigase packets. Received packets are never modified: every output is a copy. */
+/**
+ * Carries out the core's decisions as Tigase packets. Received packets are never modified: every
+ * output is a copy.
+ *
+ * <p>Every stanza it hands to Tigase carries {@code xmlns='jabber:client'}: Tigase's session manager
+ * picks its processors by element name and namespace, and ignores a presence without it (no
+ * subscription, no probe answer, an error back) or refuses a message to a bare JID.
+ */
 final class PacketOutbox implements Outbox<Packet> {
     private static final Logger log = Logger.getLogger(PacketOutbox.class.getName());
+
+    /** The namespace of every stanza a component hands to Tigase's session manager (RFC 6120 4.8.3). */
+    static final String CLIENT_NS = "jabber:client";
 
     private final Consumer<Packet> out;
 
@@ -98,6 +108,7 @@ final class PacketOutbox implements Outbox<Packet> {
     }
 
     private void send(Element element, JID from, JID to) {
+        element.setXMLNS(CLIENT_NS);
         try {
             out.accept(Packet.packetInstance(element, from, to));
         } catch (RuntimeException e) {

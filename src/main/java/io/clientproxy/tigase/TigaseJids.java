@@ -1,7 +1,6 @@
 package io.clientproxy.tigase;
 
 import io.clientproxy.core.Jid;
-import java.util.Locale;
 import tigase.xmpp.jid.JID;
 
 /** Translation between Tigase's JID and the core's address type. */
@@ -10,8 +9,9 @@ final class TigaseJids {
     }
 
     static Jid toCore(JID jid) {
-        // Tigase keeps the local part's case and compares it ignoring case; the core compares strings.
-        return jid == null ? null : Jid.of(jid.getBareJID().toString().toLowerCase(Locale.ROOT), jid.getResource());
+        // Tigase keeps the local part's case as the client wrote it; the core compares ignoring it,
+        // and keeps the spelling so that answers come from exactly the address the sender used.
+        return jid == null ? null : Jid.of(jid.getBareJID().toString(), jid.getResource());
     }
 
     static JID toTigase(Jid jid) {

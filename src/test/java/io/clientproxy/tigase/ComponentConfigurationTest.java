@@ -100,25 +100,8 @@ class ComponentConfigurationTest {
         h = new ComponentHarness(Map.of("target-address", "bot@example.com", "proxy-address", "svc.example.net"));
         h.component.initialize();
         h.component.start();
-        h.component.initializationCompleted();
         Packet sub = h.one();
         assertEquals("svc.example.net", ComponentHarness.attr(sub, "from"));
-    }
-
-    @Test
-    void subscribesAnywayWhenTigaseNeverSignalsInitialisation() {
-        ComponentHarness h = new ComponentHarness(Map.of("target-address", "bot@example.com"));
-        h.component.initialize();
-        h.component.start();
-        h.clock.addAndGet(9_999);
-        h.component.everySecond();
-        assertTrue(h.take().stream().noneMatch(p -> "subscribe".equals(ComponentHarness.attr(p, "type"))));
-        h.clock.addAndGet(1);
-        h.component.everySecond();
-        h.component.everySecond();
-        assertEquals(1, h.take().stream().filter(p -> "subscribe".equals(ComponentHarness.attr(p, "type"))).count());
-        h.component.initializationCompleted();
-        assertTrue(h.take().isEmpty(), "subscribes once");
     }
 
     @Test

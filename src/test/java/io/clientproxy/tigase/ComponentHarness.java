@@ -12,8 +12,14 @@ import tigase.xmpp.jid.JID;
 
 /**
  * Drives the component the way Tigase does: configuration injected into the {@code @ConfigField}
- * fields by alias, {@code setName}, {@code initialize}, {@code start}, packets into
- * {@code processPacket}; and captures what it hands to {@code addOutPacket}.
+ * fields by alias, {@code setName}, {@code initialize} (which calls {@code initializationCompleted}
+ * from inside, as Tigase 8.4's BasicComponent does), {@code start}, packets into
+ * {@code processPacket} carrying {@code jabber:client} as stanzas from clients do; and captures what
+ * it hands to {@code addOutPacket}.
+ *
+ * <p>Like Tigase's session manager, which hands a stanza to its processors by element name and
+ * namespace, it refuses any outgoing stanza without {@code xmlns='jabber:client'}: such a packet
+ * fails the test at the next {@link #take()} (a real server logs "Packet not processed").
  */
 final class ComponentHarness {
     static final String COMPONENT = "proxy.example.com";
@@ -23,15 +29,15 @@ final class ComponentHarness {
 
     final AtomicLong clock = new AtomicLong(5_000_000);
     final List<Packet> out = new ArrayList<>();
+    /** Outgoing packets a real session manager would not have processed. */
+    final List<Packet> notProcessed = new ArrayList<>();
     final ClientProxyComponent component;
 
     ComponentHarness(Map<String, Object> config) {
         component = new ClientProxyComponent(clock::get) {
             @Override
             protected boolean addOutPacket(Packet packet) {
-                synchronized (out) {
-                    out.add(packet);
-                }
+                record(packet);
                 return true;
             }
         };
@@ -43,7 +49,6 @@ final class ComponentHarness {
         ComponentHarness h = new ComponentHarness(config);
         h.component.initialize();
         h.component.start();
-        h.component.initializationCompleted();
         h.take();
         return h;
     }
@@ -72,8 +77,22 @@ final class ComponentHarness {
         }
     }
 
+    /** What Tigase's router does with a packet the component hands it: queued, or refused by the session manager. */
+    void record(Packet packet) {
+        synchronized (out) {
+            out.add(packet);
+            if (!"jabber:client".equals(packet.getElement().getXMLNS())) {
+                notProcessed.add(packet);
+            }
+        }
+    }
+
     List<Packet> take() {
         synchronized (out) {
+            if (!notProcessed.isEmpty()) {
+                throw new AssertionError("stanzas without xmlns='jabber:client', which Tigase's session manager "
+                        + "does not process: " + notProcessed);
+            }
             List<Packet> copy = new ArrayList<>(out);
             out.clear();
             return copy;
@@ -105,6 +124,7 @@ final class ComponentHarness {
 
     static Element stanza(String name, String from, String to, String id, String type) {
         Element e = new Element(name);
+        e.setXMLNS("jabber:client");
         if (from != null) {
             e.setAttribute("from", from);
         }

@@ -383,6 +383,45 @@ class TigaseDeclarationBehaviourTest {
 	class ComponentSupport {
 
 		@Test
+		void initializeCallsInitializationCompletedAsItsLastStatement() {
+			// BasicComponent.initialize(): "initializationCompleted();" is its last statement, so an
+			// override runs inside super.initialize(), before the subclass's code after that call.
+			List<String> calls = new java.util.ArrayList<>();
+			AbstractMessageReceiver comp = new AbstractMessageReceiver() {
+				@Override
+				public void processPacket(Packet packet) {
+				}
+
+				@Override
+				public void initialize() {
+					calls.add("before super");
+					super.initialize();
+					calls.add("after super");
+				}
+
+				@Override
+				public void initializationCompleted() {
+					super.initializationCompleted();
+					calls.add("initializationCompleted");
+				}
+			};
+			comp.setName("proxy");
+			comp.initialize();
+			assertEquals(List.of("before super", "initializationCompleted", "after super"), calls);
+			assertTrue(comp.isInitializationComplete());
+		}
+
+		@Test
+		void attributeValuesStayAsWrittenOnTheWire() {
+			// The real parser (SimpleParser) stores attribute values with their entities; getAttributeStaticStr
+			// returns them unchanged, and a copy keeps them.
+			Element iq = new Element("iq", new String[]{"id"}, new String[]{"a&apos;b&amp;c&#39;"});
+			assertEquals("a&apos;b&amp;c&#39;", iq.getAttributeStaticStr("id"));
+			assertEquals("a&apos;b&amp;c&#39;", iq.clone().getAttributeStaticStr("id"));
+			assertEquals("<iq id=\"a&apos;b&amp;c&#39;\"/>", iq.toString());
+		}
+
+		@Test
 		void statisticsDropZeroValuesUnlessFinest() {
 			// StatisticsList.addEntry/checkLevel + StatRecord.nonZero (value > 0).
 			StatisticsList info = new StatisticsList(Level.INFO);
