@@ -138,7 +138,8 @@ final class AdminCommands {
 
     private Payload resources() {
         Payload x = Payload.of("x", DATA_NS).attr("type", "result")
-                .addText("title", "Online resources of " + core.settings().target());
+                .addText("title", "Online resources of " + core.settings().target())
+                .addText("instructions", "subscription to the target's presence: " + core.subscriptionState().key());
         x.add(Payload.of("reported", null)
                 .add(field("resource", "Resource", null))
                 .add(field("priority", "Priority", null))
@@ -154,6 +155,7 @@ final class AdminCommands {
 
     private Payload counters() {
         Payload x = Payload.of("x", DATA_NS).attr("type", "result").addText("title", "Counters of " + core.component());
+        x.add(field("subscription", "subscription", core.subscriptionState().key()));
         x.add(field("pending", "pending", String.valueOf(core.pendingCount())));
         x.add(field("online-resources", "online-resources", String.valueOf(core.resources().size())));
         x.add(field("mappings", "mappings", String.valueOf(core.mappingCount())));

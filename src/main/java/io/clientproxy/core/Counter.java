@@ -29,6 +29,10 @@ public enum Counter {
     SUBSCRIBES_SENT,
     /** Presence probes sent to the target. */
     PROBES_SENT,
+    /** Denials of the subscription by the target ({@code unsubscribed}, {@code unsubscribe}). */
+    SUBSCRIPTION_DENIALS,
+    /** Error presence from the target's bare JID: the subscription request (or another presence) bounced. */
+    SUBSCRIPTION_BOUNCES,
     /** JAT mappings that expired after being idle. */
     MAPPINGS_EXPIRED,
     /** Disco queries the component answered itself (disco local or fallback). */

@@ -120,13 +120,26 @@ public final class ProxyCore<S> {
      */
     public void start() {
         closed = false;
-        subscription.requested();
+        subscription.reset();
         sendSubscribe();
     }
 
     private void sendSubscribe() {
         counters.count(Counter.SUBSCRIBES_SENT);
+        subscription.requested(clock.getAsLong());
         outbox.presence(component, target, "subscribe");
+    }
+
+    private void sendProbe() {
+        counters.count(Counter.PROBES_SENT);
+        outbox.presence(component, target, "probe");
+    }
+
+    /** The error for a request while no resource is known, saying why when the subscription is the reason. */
+    private StanzaError noResource() {
+        String why = subscription.state().whyNoResource();
+        return why == null ? NO_RESOURCE : StanzaError.of(Condition.SERVICE_UNAVAILABLE,
+                "the service has no online resource the proxy knows of: " + why);
     }
 
     // ---------------------------------------------------------------- IQ
@@ -302,7 +315,7 @@ public final class ProxyCore<S> {
         }
         TargetResource[] online = pool.preferred(clock.getAsLong());
         if (online.length == 0) {
-            reject(stanza, addressUsed, sender, NO_RESOURCE);
+            reject(stanza, addressUsed, sender, noResource());
             return null;
         }
         return online;
@@ -539,29 +552,47 @@ public final class ProxyCore<S> {
         if (type == null) {
             if (from.resource() == null) {
                 drop(DropReason.PRESENCE_IGNORED, stanza);
-            } else if (pool.upsert(from, priority)) {
-                counters.count(Counter.RESOURCES_ONLINE_EVENTS);
-                log.fine(() -> "target resource online: " + from + " priority " + priority);
+            } else {
+                subscription.presenceSeen();
+                if (pool.upsert(from, priority)) {
+                    counters.count(Counter.RESOURCES_ONLINE_EVENTS);
+                    log.fine(() -> "target resource online: " + from + " priority " + priority);
+                }
             }
             return;
         }
         switch (type) {
-            case "unavailable", "error" -> {
+            case "unavailable" -> {
                 if (from.resource() == null) {
                     allResourcesOffline();
                 } else {
                     resourceOffline(from);
                 }
             }
+            case "error" -> {
+                if (from.resource() != null) {
+                    resourceOffline(from);
+                } else {
+                    // A stanza the proxy sent the account bounced (RFC 6121 3.1.3, 4.3.2): the
+                    // resources' presence is not in question, the subscription is; ask again.
+                    counters.count(Counter.SUBSCRIPTION_BOUNCES);
+                    long wait = subscription.bounced(clock.getAsLong());
+                    report(() -> "target " + target + " bounced the proxy's presence (error presence from its bare JID: "
+                            + "its server is unreachable or the account does not exist yet); asking again in "
+                            + wait / 1000 + " s");
+                }
+            }
             case "subscribed" -> {
-                subscription.confirmed();
-                counters.count(Counter.PROBES_SENT);
-                outbox.presence(component, target, "probe");
+                subscription.confirmed(clock.getAsLong());
+                sendProbe();
             }
             case "unsubscribed", "unsubscribe" -> {
                 allResourcesOffline();
+                counters.count(Counter.SUBSCRIPTION_DENIALS);
                 long wait = subscription.denied(clock.getAsLong());
-                log.info(() -> "target " + target + " sent '" + type + "'; asking again in " + wait / 1000 + " s");
+                report(() -> "target " + target + " sent '" + type + "': it does not let the proxy see its presence, so no "
+                        + "request can reach it; the account " + target + " must approve the presence subscription from "
+                        + component + " (any client can); asking again in " + wait / 1000 + " s");
             }
             case "subscribe" -> outbox.presence(component, target, "subscribed");
             case "probe" -> outbox.presence(component, from, null);
@@ -652,8 +683,19 @@ public final class ProxyCore<S> {
             counters.count(Counter.TIMEOUTS);
             answerAsker(request, TIMEOUT);
         });
-        if (subscription.due(now)) {
-            sendSubscribe();
+        switch (subscription.due(now)) {
+            case SUBSCRIBE -> {
+                if (subscription.state() == SubscriptionState.PENDING) {
+                    report(() -> "target " + target + " has not answered the presence subscription request from "
+                            + component + ": until the account " + target + " approves it (any client can; it lives in "
+                            + "the account's roster), the proxy knows no resource and every request gets "
+                            + "service-unavailable; asking again");
+                }
+                sendSubscribe();
+            }
+            case PROBE -> sendProbe();
+            default -> {
+            }
         }
     }
 
@@ -693,6 +735,11 @@ public final class ProxyCore<S> {
             log.finest("error " + error.condition().xml() + " " + from + " -> " + to);
         }
         outbox.error(stanza, from, to, error);
+    }
+
+    /** A subscription problem, logged at WARNING once per episode, at INFO while it lasts. */
+    private void report(java.util.function.Supplier<String> message) {
+        log.log(subscription.shouldReport() ? Level.WARNING : Level.INFO, message);
     }
 
     private void drop(DropReason reason, S stanza) {
@@ -744,6 +791,11 @@ public final class ProxyCore<S> {
 
     public boolean isSubscribed() {
         return subscription.isConfirmed();
+    }
+
+    /** Where the subscription to the target's presence stands. */
+    public SubscriptionState subscriptionState() {
+        return subscription.state();
     }
 
     public Jid component() {

@@ -174,6 +174,7 @@ public final class StandaloneProxy implements AutoCloseable {
         return "component " + component() + (isConnected() ? " connected" : " NOT connected")
                 + ": pending=" + core.pendingCount()
                 + " online-resources=" + core.resources().size()
+                + " subscription=" + core.subscriptionState().key()
                 + " mappings=" + core.mappingCount()
                 + " forwarded=" + c.get(Counter.REQUESTS_FORWARDED)
                 + " delivered=" + c.get(Counter.REPLIES_DELIVERED)

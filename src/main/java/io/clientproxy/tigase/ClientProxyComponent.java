@@ -390,6 +390,7 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         // Gauges go in as long like the counters: Tigase reads a record back as the type it was added with.
         list.add(name, "pending", (long) c.pendingCount(), Level.INFO);
         list.add(name, "online-resources", (long) c.resources().size(), Level.INFO);
+        list.add(name, "subscription", c.subscriptionState().key(), Level.INFO);
         list.add(name, "mappings", (long) c.mappingCount(), Level.FINE);
         for (Map.Entry<String, Long> e : c.counters().snapshot().entrySet()) {
             list.add(name, e.getKey(), e.getValue(), Level.FINE);

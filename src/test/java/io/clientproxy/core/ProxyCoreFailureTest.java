@@ -106,11 +106,11 @@ class ProxyCoreFailureTest {
     }
 
     @Test
-    void errorPresenceFromTheBareTargetSettlesEverything() {
+    void unavailablePresenceFromTheBareTargetSettlesEverything() {
         CoreFixture f = new CoreFixture().online("a", "b");
         f.get("q1", ALICE, "1");
         f.get("q2", BOB, "1");
-        f.core.onPresence("err", CoreFixture.TARGET, COMPONENT, "error", 0);
+        f.core.onPresence("gone", CoreFixture.TARGET, COMPONENT, "unavailable", 0);
         List<Sent> out = f.out.take();
         assertEquals(2, out.size());
         assertTrue(out.stream().allMatch(s -> s.error().condition() == Condition.RECIPIENT_UNAVAILABLE));

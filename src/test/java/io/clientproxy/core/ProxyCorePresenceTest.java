@@ -96,6 +96,128 @@ class ProxyCorePresenceTest {
         assertEquals("subscribe", f.out.one().presenceType(), "a confirmation resets the backoff");
     }
 
+    /** The server's bounce of the proxy's own presence says nothing about the resources: they stay; the subscription heals. */
+    @Test
+    void errorPresenceFromTheBareTargetKeepsResourcesAndAsksAgainWithBackoff() {
+        CoreFixture f = new CoreFixture(b -> b.resubscribeMin(Duration.ofSeconds(5)).resubscribeMax(Duration.ofSeconds(60)));
+        f.core.start();
+        f.core.onPresence("ok", TARGET, COMPONENT, "subscribed", 0);
+        f.online("a", "b");
+        f.out.take();
+        Sent fwd = f.get("q", ALICE, "1");
+        f.core.onPresence("err", TARGET, COMPONENT, "error", 0);
+        assertTrue(f.out.take().isEmpty(), "nothing settled, nothing answered");
+        assertEquals(2, f.core.resources().size());
+        assertEquals(SubscriptionState.BOUNCING, f.core.subscriptionState());
+        assertEquals(1, f.core.counters().get(Counter.SUBSCRIPTION_BOUNCES));
+        f.answer("r", fwd, "1");
+        assertEquals(ALICE, f.out.one().to(), "requests go on meanwhile");
+        f.advance(Duration.ofSeconds(4));
+        f.core.tick();
+        assertTrue(f.out.take().isEmpty());
+        f.advance(Duration.ofSeconds(1));
+        f.core.tick();
+        assertEquals("subscribe", f.out.one().presenceType());
+        // That one is lost too: asked again after the doubled wait.
+        f.advance(Duration.ofSeconds(9));
+        f.core.tick();
+        assertTrue(f.out.take().isEmpty());
+        f.advance(Duration.ofSeconds(1));
+        f.core.tick();
+        assertEquals("subscribe", f.out.one().presenceType());
+        f.core.onPresence("ok", TARGET, COMPONENT, "subscribed", 0);
+        assertEquals("probe", f.out.one().presenceType());
+        assertEquals(SubscriptionState.SUBSCRIBED, f.core.subscriptionState());
+    }
+
+    /** A first subscribe that never gets an answer (lost, or the account not created yet) is sent again. */
+    @Test
+    void anUnansweredSubscribeIsSentAgainAndRequestsSayWhy() {
+        CoreFixture f = new CoreFixture(b -> b.resubscribeMin(Duration.ofSeconds(5)).resubscribeMax(Duration.ofSeconds(12)));
+        assertEquals(SubscriptionState.NEVER_ASKED, f.core.subscriptionState());
+        f.core.start();
+        assertEquals("subscribe", f.out.one().presenceType());
+        assertEquals(SubscriptionState.PENDING, f.core.subscriptionState());
+        f.request("q", ALICE, COMPONENT, "1", "get");
+        Sent err = f.out.one();
+        assertEquals(Condition.SERVICE_UNAVAILABLE, err.error().condition());
+        assertTrue(err.error().text().contains("has not approved"), err.error().text());
+        long[] waits = {5, 10, 12, 12};
+        for (long wait : waits) {
+            f.advance(Duration.ofSeconds(wait - 1));
+            f.core.tick();
+            assertTrue(f.out.take().isEmpty(), "not before " + wait + " s");
+            f.advance(Duration.ofSeconds(1));
+            f.core.tick();
+            assertEquals("subscribe", f.out.one().presenceType(), "after " + wait + " s");
+        }
+        f.core.onPresence("ok", TARGET, COMPONENT, "subscribed", 0);
+        assertEquals("probe", f.out.one().presenceType());
+        f.request("q", ALICE, COMPONENT, "2", "get");
+        assertEquals(ProxyCore.NO_RESOURCE, f.out.one().error(), "subscribed: no resource is online, nothing else to say");
+    }
+
+    /** A probe while no resource is online gets no answer; the proxy probes again, less and less often, until a presence comes. */
+    @Test
+    void anUnansweredProbeIsRepeatedUntilAPresenceComes() {
+        CoreFixture f = new CoreFixture(b -> b.resubscribeMin(Duration.ofSeconds(5)).resubscribeMax(Duration.ofSeconds(60)));
+        f.core.start();
+        f.core.onPresence("ok", TARGET, COMPONENT, "subscribed", 0);
+        f.out.take();
+        long[] waits = {5, 10, 20};
+        for (long wait : waits) {
+            f.advance(Duration.ofSeconds(wait - 1));
+            f.core.tick();
+            assertTrue(f.out.take().isEmpty(), "not before " + wait + " s");
+            f.advance(Duration.ofSeconds(1));
+            f.core.tick();
+            assertEquals("probe", f.out.one().presenceType());
+        }
+        f.online("a");
+        f.advance(Duration.ofSeconds(600));
+        f.core.tick();
+        assertTrue(f.out.take().isEmpty(), "a presence came: no more probes");
+        assertEquals(0, f.core.counters().get(Counter.SUBSCRIBES_SENT) - 1);
+    }
+
+    /** The likeliest mistake (the bot never approved) is one WARNING line, not silence and not a flood. */
+    @Test
+    void anUnapprovedSubscriptionIsReportedOnceAtWarning() {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ProxyCore.class.getName());
+        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            CoreFixture f = new CoreFixture(b -> b.resubscribeMin(Duration.ofSeconds(5)).resubscribeMax(Duration.ofSeconds(5)));
+            f.core.start();
+            for (int i = 0; i < 5; i++) {
+                f.advance(Duration.ofSeconds(5));
+                f.core.tick();
+            }
+            List<java.util.logging.LogRecord> warnings = records.stream()
+                    .filter(r -> r.getLevel() == java.util.logging.Level.WARNING).toList();
+            assertEquals(1, warnings.size(), records.stream().map(java.util.logging.LogRecord::getMessage).toList().toString());
+            assertTrue(warnings.get(0).getMessage().contains("must approve") || warnings.get(0).getMessage().contains("approves"),
+                    warnings.get(0).getMessage());
+            assertTrue(warnings.get(0).getMessage().contains(COMPONENT.toString()), warnings.get(0).getMessage());
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
     @Test
     void presenceFromOthersIsNotTrackedAndSubscriptionsAreDenied() {
         CoreFixture f = new CoreFixture();
