@@ -309,7 +309,11 @@ public final class ProsodyServer implements XmppServer {
         c.append("s2s_direct_tls_ports = { }\n");
         c.append("http_ports = { }\n");
         c.append("https_ports = { }\n");
-        c.append("modules_enabled = { \"roster\"; \"saslauth\"; \"disco\"; \"ping\"; }\n");
+        c.append("modules_enabled = { \"roster\"; \"saslauth\"; \"disco\"; \"ping\";");
+        for (String module : b.extraModules) {
+            c.append(' ').append(lua(module)).append(';');
+        }
+        c.append(" }\n");
         c.append("modules_disabled = { \"s2s\"; \"s2s_auth_certs\"; }\n");
         // Loopback tests: no TLS, PLAIN allowed in the clear (Smack SecurityMode.disabled).
         c.append("c2s_require_encryption = false\n");
@@ -372,6 +376,7 @@ public final class ProsodyServer implements XmppServer {
         private String domain = "localhost";
         private final Map<String, String> components = new LinkedHashMap<>();
         private final List<String> globalExtra = new ArrayList<>();
+        private final List<String> extraModules = new ArrayList<>();
         private String logLevel = System.getProperty("prosody.log.level", "info");
 
         private Builder() {
@@ -392,6 +397,12 @@ public final class ProsodyServer implements XmppServer {
         /** Prosody log level: debug, info, warn, error. */
         public Builder logLevel(String level) {
             this.logLevel = Objects.requireNonNull(level);
+            return this;
+        }
+
+        /** One more module in {@code modules_enabled}, e.g. {@code smacks} (XEP-0198) or {@code carbons}. */
+        public Builder module(String name) {
+            extraModules.add(Objects.requireNonNull(name));
             return this;
         }
 

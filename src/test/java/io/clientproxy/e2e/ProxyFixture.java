@@ -96,6 +96,7 @@ public final class ProxyFixture implements BeforeAllCallback, AfterAllCallback, 
     private final Server kind;
     private final Map<String, String> components = new LinkedHashMap<>();
     private final List<String> extraUsers = new ArrayList<>();
+    private final List<UnaryOperator<ProsodyServer.Builder>> prosodyOptions = new ArrayList<>();
     private XmppServer server;
     /** The test class (container) that started the server; its @Nested classes share it. */
     private String owner;
@@ -132,6 +133,12 @@ public final class ProxyFixture implements BeforeAllCallback, AfterAllCallback, 
         return this;
     }
 
+    /** Configures the Prosody this fixture starts (modules, options); ignored for ejabberd. */
+    public ProxyFixture withProsody(UnaryOperator<ProsodyServer.Builder> option) {
+        prosodyOptions.add(option);
+        return this;
+    }
+
     /** More accounts to register when the server starts (besides {@value #BOT} and {@link #USERS}). */
     public ProxyFixture withUsers(String... users) {
         extraUsers.addAll(List.of(users));
@@ -155,6 +162,9 @@ public final class ProxyFixture implements BeforeAllCallback, AfterAllCallback, 
             case PROSODY -> {
                 ProsodyServer.Builder b = ProsodyServer.builder().domain("localhost");
                 components.forEach(b::component);
+                for (UnaryOperator<ProsodyServer.Builder> o : prosodyOptions) {
+                    b = o.apply(b);
+                }
                 yield b.start();
             }
             case EJABBERD -> {
