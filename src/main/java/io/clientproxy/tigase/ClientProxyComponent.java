@@ -393,11 +393,17 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         list.add(name, "subscription", c.subscriptionState().key(), Level.INFO);
         list.add(name, "mappings", (long) c.mappingCount(), Level.FINE);
         for (Map.Entry<String, Long> e : c.counters().snapshot().entrySet()) {
-            list.add(name, e.getKey(), e.getValue(), Level.FINE);
+            list.add(name, e.getKey(), e.getValue(), INFO_COUNTERS.contains(e.getKey()) ? Level.INFO : Level.FINE);
         }
         list.add(name, "internal-errors", internalErrors.sum(), Level.FINE);
         list.add(name, "dropped/not-a-stanza", unknownStanzas.sum(), Level.FINE);
     }
+
+    /** Counters shown at Tigase's default statistics level (INFO); the rest at FINE. */
+    private static final java.util.Set<String> INFO_COUNTERS = java.util.Set.of(
+            io.clientproxy.core.Counter.REQUESTS_FORWARDED.key(), io.clientproxy.core.Counter.REPLIES_DELIVERED.key(),
+            io.clientproxy.core.Counter.REQUESTS_MOVED.key(), io.clientproxy.core.Counter.TIMEOUTS.key(),
+            io.clientproxy.core.Counter.ERRORS_SENT.key(), io.clientproxy.core.Counter.BOUNCES.key());
 
     /** The core, for tests and the statistics. */
     ProxyCore<Packet> core() {

@@ -88,17 +88,33 @@ public final class XmppClients {
     public static XMPPTCPConnection connectAndLogin(String host, int port, String domain, String user,
             String password, String resource, Duration replyTimeout)
             throws IOException, InterruptedException, XMPPException, SmackException {
-        XMPPTCPConnectionConfiguration config = XMPPTCPConnectionConfiguration.builder()
-                .setXmppDomain(domain)
-                .setHostAddress(InetAddress.getByName(host))
-                .setPort(port)
+        return connectAndLogin(host, port, domain, user, password, resource, replyTimeout, false);
+    }
+
+    /**
+     * Connects and logs in without sending any presence; with {@code startTls}, over STARTTLS that
+     * accepts any certificate (a server that requires TLS before SASL, as Tigase does by default,
+     * with its self-signed certificate).
+     */
+    public static XMPPTCPConnection connectAndLogin(String host, int port, String domain, String user,
+            String password, String resource, Duration replyTimeout, boolean startTls)
+            throws IOException, InterruptedException, XMPPException, SmackException {
+        return connectAndLogin(host, port, domain, user, password, resource, replyTimeout, startTls, true);
+    }
+
+    /**
+     * As {@link #connectAndLogin(String, int, String, String, String, String, Duration, boolean)};
+     * without {@code streamManagement} the client does not enable XEP-0198 even where the server
+     * offers it, so a closed connection ends the session at once instead of hibernating it.
+     */
+    public static XMPPTCPConnection connectAndLogin(String host, int port, String domain, String user,
+            String password, String resource, Duration replyTimeout, boolean startTls, boolean streamManagement)
+            throws IOException, InterruptedException, XMPPException, SmackException {
+        XMPPTCPConnection conn = new XMPPTCPConnection(configuration(host, port, domain, startTls)
                 .setUsernameAndPassword(user, password)
                 .setResource(resource)
-                .setSecurityMode(SecurityMode.disabled)
-                .setSendPresence(false)
-                .setCompressionEnabled(false)
-                .build();
-        XMPPTCPConnection conn = new XMPPTCPConnection(config);
+                .build());
+        conn.setUseStreamManagement(streamManagement);
         conn.setReplyTimeout(replyTimeout.toMillis());
         ReconnectionManager.getInstanceFor(conn).disableAutomaticReconnection();
         try {
@@ -110,6 +126,41 @@ public final class XmppClients {
         }
         return conn;
     }
+
+    /** A connection configuration for a loopback test server: no presence sent, no compression. */
+    public static XMPPTCPConnectionConfiguration.Builder configuration(String host, int port, String domain,
+            boolean startTls) throws IOException {
+        XMPPTCPConnectionConfiguration.Builder b = XMPPTCPConnectionConfiguration.builder()
+                .setXmppDomain(domain)
+                .setHostAddress(InetAddress.getByName(host))
+                .setPort(port)
+                .setSendPresence(false)
+                .setCompressionEnabled(false);
+        if (!startTls) {
+            return b.setSecurityMode(SecurityMode.disabled);
+        }
+        // Channel binding (-PLUS) needs what the test's trust-all TLS does not give: plain SCRAM.
+        return b.setSecurityMode(SecurityMode.required)
+                .setCustomX509TrustManager(TRUST_ANY)
+                .setHostnameVerifier((hostname, session) -> true)
+                .addEnabledSaslMechanism(java.util.List.of("SCRAM-SHA-1", "PLAIN"));
+    }
+
+    /** Accepts any server certificate: only for private servers on loopback. */
+    private static final javax.net.ssl.X509TrustManager TRUST_ANY = new javax.net.ssl.X509TrustManager() {
+        @Override
+        public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+            return new java.security.cert.X509Certificate[0];
+        }
+    };
 
     /** Sends available presence with the given priority. */
     public static void sendPresence(XMPPTCPConnection conn, int priority)

@@ -57,6 +57,20 @@ class InstallTigaseScriptIT {
         assertEquals(config, Files.readString(tigase.resolve("etc/config.tdsl")), "a second run adds nothing");
     }
 
+    /** What Tigase 8.4's ConfigWriter makes of the bean when it rewrites config.tdsl (no comments, class unquoted). */
+    @Test
+    void recognisesTheBeanAfterTigaseRewroteTheConfiguration() throws Exception {
+        layOut();
+        String rewritten = "'config-type' = 'default'\n"
+                + "c2s {\n    seeOtherHost {}\n}\n"
+                + "proxy (class: io.clientproxy.tigase.ClientProxyComponent) {\n    'target-address' = 'bot@example.com'\n}\n";
+        Files.writeString(tigase.resolve("etc/config.tdsl"), rewritten);
+        Run run = install(tigase.toString(), "bot@example.com", "proxy");
+        assertEquals(0, run.status(), run.output());
+        assertEquals(rewritten, Files.readString(tigase.resolve("etc/config.tdsl")), "no second bean");
+        assertTrue(run.output().contains("already"), run.output());
+    }
+
     @Test
     void refusesBadArguments() throws Exception {
         layOut();

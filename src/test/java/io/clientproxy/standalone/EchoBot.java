@@ -75,8 +75,14 @@ public final class EchoBot implements AutoCloseable {
         EchoIq.register();
         // Before login, so that the proxy's subscription request is approved whenever it comes.
         Roster.setDefaultSubscriptionMode(Roster.SubscriptionMode.accept_all);
-        XMPPTCPConnection conn = XmppClients.connectAndLogin(server.host(), server.c2sPort(), server.domain(),
-                user, password, resource, XmppClients.DEFAULT_REPLY_TIMEOUT);
+        return on(XmppClients.connectAndLogin(server.host(), server.c2sPort(), server.domain(),
+                user, password, resource, XmppClients.DEFAULT_REPLY_TIMEOUT), resource, priority);
+    }
+
+    /** Makes a logged-in connection (not yet available) an echo bot, and sends available presence with {@code priority}. */
+    public static EchoBot on(XMPPTCPConnection conn, String resource, int priority) throws Exception {
+        EchoIq.register();
+        Roster.setDefaultSubscriptionMode(Roster.SubscriptionMode.accept_all);
         try {
             Roster.getInstanceFor(conn).setSubscriptionMode(Roster.SubscriptionMode.accept_all);
             EchoBot bot = new EchoBot(conn, resource);
