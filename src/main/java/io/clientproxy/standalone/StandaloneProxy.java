@@ -56,7 +56,7 @@ public final class StandaloneProxy implements AutoCloseable {
         this.connection = new ComponentConnection(settings, new ConnectionEvents(), counters);
         ElementOutbox outbox = new ElementOutbox(connection, backlog, counters);
         connection.onUnsent(outbox::notSent);
-        this.core = new ProxyCore<>(settings.proxy(), settings.componentDomain(), outbox);
+        this.core = new ProxyCore<>(settings.proxy(), settings.proxyAddress(), outbox);
         this.core.setAdmins(settings.admins()::lists);
         this.dispatcher = new StanzaDispatcher(core, outbox, counters);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -107,7 +107,7 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     @ConfigField(desc = "Proxy messages both ways (sticky per sender) instead of answering feature-not-implemented", alias = ProxySettings.MESSAGES)
     private boolean messages;
 
-    @ConfigField(desc = "The component's address toward the target (default: <bean name>.<target's domain>)", alias = "proxy-address")
+    @ConfigField(desc = "The component's address toward the target (default: <bean name>.<target's domain>)", alias = ProxySettings.PROXY_ADDRESS)
     private String proxyAddress;
 
     private volatile ProxyCore<Packet> core;
@@ -180,10 +180,10 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
             try {
                 component = Jid.parse(proxyAddress.trim());
             } catch (IllegalArgumentException e) {
-                throw new InvalidSettingException("proxy-address", proxyAddress, e.getMessage());
+                throw new InvalidSettingException(ProxySettings.PROXY_ADDRESS, proxyAddress, e.getMessage());
             }
             if (!component.isBare()) {
-                throw new InvalidSettingException("proxy-address", proxyAddress, "must be a bare domain such as proxy.example.com");
+                throw new InvalidSettingException(ProxySettings.PROXY_ADDRESS, proxyAddress, "must be a bare domain such as proxy.example.com");
             }
         }
         return new ProxyCore<>(settings, component, new PacketOutbox(this::addOutPacket),
