@@ -67,8 +67,8 @@ record CommandLine(boolean help, boolean version, Path config, Map<String, Strin
             }
             sb.append('\n');
         }
-        sb.append("\nExit status: 0 after a normal stop (SIGTERM), 2 for a bad option or when the server refuses\n")
-                .append("the component's secret on the first connection.\n");
+        sb.append("\nExit status: 143 after a normal stop by SIGTERM (the JVM's 128 + 15; 130 for Ctrl-C), 2 for a bad\n")
+                .append("option or when the server refuses the component's secret on the first connection.\n");
         return sb.toString();
     }
 }

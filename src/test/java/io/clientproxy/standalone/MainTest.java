@@ -43,6 +43,8 @@ class MainTest {
             assertTrue(help.contains("  " + o.key() + " "), o.key());
         }
         assertTrue(help.contains("[PT30S]"), help);
+        // README: "SIGTERM stops it cleanly (exit 143)"; StandaloneJarIT sees that status.
+        assertTrue(help.contains("143 after a normal stop by SIGTERM"), help);
         assertEquals("", err());
     }
 

@@ -226,7 +226,7 @@ class StandaloneSettingsTest {
     }
 
     @Test
-    void theSampleConfigurationIsValidAndShowsTheDefaults() throws Exception {
+    void theSampleConfigurationIsValidAndMeansTheDefaults() throws Exception {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(Path.of("etc/proxy.conf"), StandardCharsets.UTF_8)) {
             p.load(r);
@@ -240,18 +240,6 @@ class StandaloneSettingsTest {
         assertEquals(defaults.toString(), sample.toString());
         assertEquals(defaults.proxy().maxPending(), sample.proxy().maxPending());
         assertEquals(defaults.proxy().discoInfo(), sample.proxy().discoInfo());
-        // Every option is documented in the sample, and the sample has no other keys.
-        for (ConfigOption o : ConfigOption.values()) {
-            assertTrue(p.containsKey(o.key()), "etc/proxy.conf lacks " + o.key());
-            if (!o.isRequired()) {
-                String written = p.getProperty(o.key()).trim();
-                if (o.defaultValue().startsWith("PT")) {
-                    assertEquals(Duration.parse(o.defaultValue()), Duration.parse(written), "default of " + o.key());
-                } else {
-                    assertEquals(o.defaultValue(), written, "default of " + o.key());
-                }
-            }
-        }
-        assertEquals(ConfigOption.values().length, p.size());
+        // That it lists every option with its default: io.clientproxy.OptionListsTest.
     }
 }
