@@ -13,6 +13,8 @@ record CommandLine(boolean help, boolean version, Path config, Map<String, Strin
 
     /** A command line that cannot be understood; the message says why. */
     static final class UsageException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
         UsageException(String message) {
             super(message);
         }

@@ -369,7 +369,9 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         return "generic";
     }
 
+    /** Tigase 8.4 deprecates StatisticsList, yet it is still the only way a component reports statistics. */
     @Override
+    @SuppressWarnings("deprecation")
     public void getStatistics(StatisticsList list) {
         super.getStatistics(list);
         ProxyCore<Packet> c = core;
