@@ -96,6 +96,15 @@ class MainTest {
     }
 
     @Test
+    void checkTakesAnOptionalLimit() {
+        assertEquals(null, CommandLine.parse("--config", "a.conf").check());
+        assertEquals(ConnectionCheck.DEFAULT_LIMIT, CommandLine.parse("--check").check());
+        assertEquals(java.time.Duration.ofSeconds(5), CommandLine.parse("--check=PT5S").check());
+        assertEquals(2, run("--check=soon", "--target-address=bot@localhost"));
+        assertTrue(err().contains("--check=soon"), err());
+    }
+
+    @Test
     void commandLineParsing() {
         CommandLine cl = CommandLine.parse("--config", "a.conf", "--jat-mode=transparent", "--x=a=b");
         assertEquals(Path.of("a.conf"), cl.config());
