@@ -112,7 +112,8 @@ public final class HelloBot {
         IQ reply;
         if (request.text().isBlank()) {
             reply = IQ.createErrorResponse(request, StanzaError.getBuilder(StanzaError.Condition.bad_request)
-                    .setDescriptiveEnText("say who to greet: <hello xmlns='urn:example:hello'>Ada</hello>").build());
+                    .addExtension(new ErrorText("say who to greet: <hello xmlns='urn:example:hello'>Ada</hello>"))
+                    .build());
         } else {
             reply = new HelloIq("Hello, " + request.text().strip() + "!");
             reply.setType(IQ.Type.result);
