@@ -78,7 +78,8 @@ final class JatTable<S> {
         this.component = component;
         this.counters = counters;
         this.codec = JatCodec.of(settings.jatMode(), shardCount);
-        this.shards = new Shard[shardCount];
+        // No generic array creation in Java: an array of Shard<?> cast once, here.
+        this.shards = (Shard<S>[]) new Shard<?>[shardCount];
         for (int i = 0; i < shardCount; i++) {
             shards[i] = new Shard<>(i, codec.usesSlots());
         }

@@ -45,6 +45,11 @@ public record ProxySettings(
     public static final String DISCO_FEATURES = "disco-features";
     public static final String OUTBOUND_REQUESTS = "outbound-requests";
     public static final String MESSAGES = "messages";
+    /**
+     * The component's address toward the target. Not part of these settings: each adapter has its
+     * own default (Tigase: {@code <bean name>.<target's domain>}; standalone: the component-domain).
+     */
+    public static final String PROXY_ADDRESS = "proxy-address";
 
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     public static final JatMode DEFAULT_JAT_MODE = JatMode.OPAQUE;

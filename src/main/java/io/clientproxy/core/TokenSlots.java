@@ -18,7 +18,8 @@ final class TokenSlots<S> {
     @SuppressWarnings("unchecked")
     TokenSlots(int maxSlots) {
         this.maxSlots = maxSlots;
-        this.mappings = new SenderMapping[16];
+        // No generic array creation in Java: an array of SenderMapping<?> cast once, here.
+        this.mappings = (SenderMapping<S>[]) new SenderMapping<?>[16];
     }
 
     /** A slot for a new mapping, or -1 when all {@code maxSlots} are taken. */

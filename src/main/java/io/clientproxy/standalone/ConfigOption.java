@@ -66,7 +66,9 @@ public enum ConfigOption {
     OUTBOUND_REQUESTS(ProxySettings.OUTBOUND_REQUESTS, "false",
             "let the target send IQ requests to <component>/<encoded sender> (true or false)"),
     MESSAGES(ProxySettings.MESSAGES, "false",
-            "proxy messages both ways instead of answering feature-not-implemented (true or false)");
+            "proxy messages both ways instead of answering feature-not-implemented (true or false)"),
+    PROXY_ADDRESS(ProxySettings.PROXY_ADDRESS, "",
+            "the component's address toward the target (it subscribes from there, answers come there); empty for the component-domain");
 
     private final String key;
     private final String defaultValue;

@@ -5,12 +5,15 @@ import io.clientproxy.core.InvalidSettingException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code java -jar tigase-client-proxy.jar --config etc/proxy.conf}: the standalone proxy. Runs
@@ -18,6 +21,7 @@ import java.util.Properties;
  *
  * <p>Exit status 2: a bad command line or option (one line on stderr naming the key and value),
  * or the server refused the component's credentials before the first connection succeeded.
+ * With {@code --check} ({@link ConnectionCheck}): 0 healthy, 1 not.
  */
 public final class Main {
     static final String NAME = "tigase-client-proxy";
@@ -54,6 +58,7 @@ public final class Main {
     /** Parses, validates, runs until stopped; returns the exit status. */
     static int run(String[] args, PrintStream out, PrintStream err) {
         StandaloneSettings settings;
+        Duration check;
         try {
             CommandLine cl = CommandLine.parse(args);
             if (cl.help()) {
@@ -69,6 +74,7 @@ public final class Main {
                 options.putAll(load(cl));
             }
             options.putAll(cl.overrides());
+            check = cl.check();
             settings = StandaloneSettings.parse(options);
         } catch (CommandLine.UsageException e) {
             err.println(NAME + ": " + e.getMessage() + " (see --help)");
@@ -81,6 +87,9 @@ public final class Main {
             return USAGE;
         }
 
+        if (check != null) {
+            return check(settings, check, out);
+        }
         StandaloneProxy proxy = StandaloneProxy.start(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             proxy.close();
@@ -95,6 +104,27 @@ public final class Main {
             proxy.close();
         }
         return proxy.failure().isPresent() ? USAGE : OK;
+    }
+
+    /**
+     * {@code --check}: its report on {@code out}. The proxy's own INFO lines (started, connected,
+     * stopped) would only bury it, so below WARNING they are off unless the operator brought a
+     * logging configuration.
+     */
+    private static int check(StandaloneSettings settings, Duration limit, PrintStream out) {
+        Logger quiet = Logger.getLogger("io.clientproxy");
+        if (System.getProperty("java.util.logging.config.file") == null && quiet.getLevel() == null) {
+            quiet.setLevel(Level.WARNING);
+        }
+        try {
+            return ConnectionCheck.run(settings, limit, out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ConnectionCheck.NOT_HEALTHY;
+        } finally {
+            // LogManager holds loggers weakly: keep this one, and so its level, until the check is done.
+            Reference.reachabilityFence(quiet);
+        }
     }
 
     private static Map<String, String> load(CommandLine cl) throws IOException {

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -48,6 +49,8 @@ public final class StandaloneProxy implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile StreamErrorException fatal;
+    /** Sees every received stanza first and keeps those it returns true for from the core (--check's ping answer). */
+    private volatile Predicate<XmlElement> tap = stanza -> false;
 
     private StandaloneProxy(StandaloneSettings settings) {
         this.settings = settings;
@@ -56,7 +59,7 @@ public final class StandaloneProxy implements AutoCloseable {
         this.connection = new ComponentConnection(settings, new ConnectionEvents(), counters);
         ElementOutbox outbox = new ElementOutbox(connection, backlog, counters);
         connection.onUnsent(outbox::notSent);
-        this.core = new ProxyCore<>(settings.proxy(), settings.componentDomain(), outbox);
+        this.core = new ProxyCore<>(settings.proxy(), settings.proxyAddress(), outbox);
         this.core.setAdmins(settings.admins()::lists);
         this.dispatcher = new StanzaDispatcher(core, outbox, counters);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -189,6 +192,23 @@ public final class StandaloneProxy implements AutoCloseable {
     // ------------------------------------------------------------------ control
 
     /**
+     * Sends a stanza the proxy itself makes (not one the core decided on), e.g. {@code --check}'s
+     * ping; false when no stream is up.
+     */
+    boolean send(XmlElement stanza) {
+        return connection.send(stanza);
+    }
+
+    /**
+     * Received stanzas go to {@code tap} first; those it returns true for do not reach the core.
+     * For {@code --check}, whose ping answer is addressed to the proxy and is no reply the core
+     * is waiting for (it would drop and count it).
+     */
+    void tap(Predicate<XmlElement> tap) {
+        this.tap = tap;
+    }
+
+    /**
      * For tests: severs the TCP connection abruptly (a reset, no {@code </stream:stream>}), as a
      * network failure would. The proxy reacts as to any loss: answers what was pending once it
      * has reconnected, after {@code reconnect-min}. Returns at once; {@link #isConnected()} is
@@ -272,7 +292,9 @@ public final class StandaloneProxy implements AutoCloseable {
 
         @Override
         public void received(XmlElement stanza) {
-            dispatcher.dispatch(stanza);
+            if (!tap.test(stanza)) {
+                dispatcher.dispatch(stanza);
+            }
         }
 
         @Override

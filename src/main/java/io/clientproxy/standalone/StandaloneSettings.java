@@ -23,6 +23,7 @@ public record StandaloneSettings(
         String serverHost,
         int serverPort,
         Jid componentDomain,
+        Jid proxyAddress,
         String componentSecret,
         Duration reconnectMin,
         Duration reconnectMax,
@@ -44,6 +45,9 @@ public record StandaloneSettings(
     public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(60);
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(60);
 
+    private static final String PROXY_ADDRESS_RULE =
+            "a bare address the server routes to this component, such as proxy.example.com or svc@proxy.example.com";
+
     public StandaloneSettings {
         Objects.requireNonNull(proxy, "proxy");
         if (serverHost == null || serverHost.isBlank() || serverHost.chars().anyMatch(Character::isWhitespace)) {
@@ -54,6 +58,9 @@ public record StandaloneSettings(
         }
         if (componentDomain == null || !componentDomain.isBare() || componentDomain.local() != null) {
             throw new InvalidSettingException(COMPONENT_DOMAIN, componentDomain, "a domain such as proxy.example.com, with no '@' or '/'");
+        }
+        if (proxyAddress == null || !proxyAddress.isBare()) {
+            throw new InvalidSettingException(ProxySettings.PROXY_ADDRESS, proxyAddress, PROXY_ADDRESS_RULE);
         }
         if (componentSecret == null || componentSecret.isEmpty()) {
             throw new InvalidSettingException(COMPONENT_SECRET, "", "required: the component's shared secret on the server");
@@ -104,13 +111,25 @@ public record StandaloneSettings(
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException(COMPONENT_DOMAIN, domain, e.getMessage());
         }
+        Jid proxyAddress = componentDomain;
+        if (v.has(ProxySettings.PROXY_ADDRESS) && !v.text(ProxySettings.PROXY_ADDRESS).isEmpty()) {
+            String text = v.text(ProxySettings.PROXY_ADDRESS);
+            try {
+                proxyAddress = Jid.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(ProxySettings.PROXY_ADDRESS, text, e.getMessage());
+            }
+            if (!proxyAddress.isBare()) {
+                throw new InvalidSettingException(ProxySettings.PROXY_ADDRESS, text, PROXY_ADDRESS_RULE);
+            }
+        }
         String secret = v.required(COMPONENT_SECRET, "the component's shared secret on the server");
         String host = v.text(SERVER_HOST, DEFAULT_SERVER_HOST);
         int port = v.integer(SERVER_PORT, DEFAULT_SERVER_PORT);
         Duration reconnectMin = v.positiveDuration(RECONNECT_MIN, DEFAULT_RECONNECT_MIN);
         Duration reconnectMax = v.positiveDuration(RECONNECT_MAX, DEFAULT_RECONNECT_MAX);
         Duration statsInterval = v.nonNegativeDuration(STATS_INTERVAL, DEFAULT_STATS_INTERVAL, "for no summary");
-        return new StandaloneSettings(proxySettings(v), host, port, componentDomain, secret,
+        return new StandaloneSettings(proxySettings(v), host, port, componentDomain, proxyAddress, secret,
                 reconnectMin, reconnectMax, statsInterval, SenderFilter.parse(ADMINS, v.list(ADMINS)));
     }
 
@@ -150,7 +169,8 @@ public record StandaloneSettings(
     /** The secret is never printed: settings end up in logs and test reports. */
     @Override
     public String toString() {
-        return "StandaloneSettings[component " + componentDomain + " at " + serverHost + ":" + serverPort
+        return "StandaloneSettings[component " + componentDomain
+                + (proxyAddress.equals(componentDomain) ? "" : " (toward the target: " + proxyAddress + ")") + " at " + serverHost + ":" + serverPort
                 + " for " + proxy.target() + ", jat-mode " + proxy.jatMode().configName()
                 + ", request-timeout " + proxy.requestTimeout() + ", reconnect " + reconnectMin + ".." + reconnectMax
                 + ", stats-interval " + statsInterval + "]";

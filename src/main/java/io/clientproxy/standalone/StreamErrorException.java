@@ -7,6 +7,7 @@ import java.io.IOException;
  * a {@code not-authorized} means the secret (or the component domain) is wrong.
  */
 public final class StreamErrorException extends IOException {
+    private static final long serialVersionUID = 1L;
     private final String condition;
     private final String text;
 

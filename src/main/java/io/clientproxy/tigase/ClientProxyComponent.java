@@ -104,7 +104,7 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     @ConfigField(desc = "Proxy messages both ways (sticky per sender) instead of answering feature-not-implemented", alias = ProxySettings.MESSAGES)
     private boolean messages;
 
-    @ConfigField(desc = "The component's address toward the target (default: <bean name>.<target's domain>)", alias = "proxy-address")
+    @ConfigField(desc = "The component's address toward the target (default: <bean name>.<target's domain>)", alias = ProxySettings.PROXY_ADDRESS)
     private String proxyAddress;
 
     private volatile ProxyCore<Packet> core;
@@ -181,10 +181,10 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
             try {
                 component = Jid.parse(proxyAddress.trim());
             } catch (IllegalArgumentException e) {
-                throw new InvalidSettingException("proxy-address", proxyAddress, e.getMessage());
+                throw new InvalidSettingException(ProxySettings.PROXY_ADDRESS, proxyAddress, e.getMessage());
             }
             if (!component.isBare()) {
-                throw new InvalidSettingException("proxy-address", proxyAddress, "must be a bare domain such as proxy.example.com");
+                throw new InvalidSettingException(ProxySettings.PROXY_ADDRESS, proxyAddress, "must be a bare domain such as proxy.example.com");
             }
         }
         return new ProxyCore<>(settings, component, new PacketOutbox(this::addOutPacket),
@@ -379,7 +379,9 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         return "generic";
     }
 
+    /** Tigase 8.4 deprecates StatisticsList, yet it is still the only way a component reports statistics. */
     @Override
+    @SuppressWarnings("deprecation")
     public void getStatistics(StatisticsList list) {
         super.getStatistics(list);
         ProxyCore<Packet> c = core;

@@ -10,18 +10,22 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jivesoftware.smack.StanzaCollector;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jxmpp.jid.impl.JidCreate;
 
 /**
  * What scripts/demo runs: a throwaway Prosody on loopback, the proxy in standalone mode (the real
- * jar, as its own process), a service bot with two resources and a user; a few requests with the
- * translated addresses shown, then one bot resource goes offline and the requests move to the
- * other. Everything it starts, it stops.
+ * jar, as its own process, balancer round-robin), a service bot with two resources and a user; a
+ * few requests with the translated addresses shown, then one bot resource goes offline while it
+ * holds a request, which moves to the other resource, as do later requests. Everything it starts,
+ * it stops.
  */
 public final class Demo {
     private static final String SECRET = "demo-secret";
@@ -42,7 +46,7 @@ public final class Demo {
             prosody.register("alice", "alice-pass");
             say("Prosody pid " + prosody.pid() + ", c2s port " + prosody.c2sPort() + ", component port " + prosody.componentPort());
 
-            step("Starting the proxy: java -jar " + jar.getFileName() + " (standalone, XEP-0114)");
+            step("Starting the proxy: java -jar " + jar.getFileName() + " (standalone, XEP-0114), balancer = round-robin");
             Process proxy = startProxy(jar, prosody);
             started.add(0, () -> stopProxy(proxy));
 
@@ -57,16 +61,24 @@ public final class Demo {
             say("alice@localhost/phone is online");
             awaitService(alice);
 
-            step("alice asks the service at proxy.localhost; the bot sees only the translated address");
+            step("alice asks the service at proxy.localhost; round-robin gives the resources turns;"
+                    + " the bot sees only the translated address");
             for (int i = 1; i <= 4; i++) {
                 ask(alice, "hello " + i, laptop, phone);
             }
 
-            step("The bot's resource 'phone' goes offline");
+            step("A request in flight when its resource goes away: 'phone' takes one and does not answer yet");
+            StanzaCollector inFlight = sendUntilHeldBy(alice, phone, laptop);
+            say("   bot@localhost/phone goes offline with it");
             phone.close();
             started.remove(phone);
-            Thread.sleep(500);
-            for (int i = 5; i <= 7; i++) {
+            IQ moved = inFlight.nextResultOrThrow(10_000);
+            say("alice <- " + pad(moved.getFrom().toString(), 27) + ": " + moved.getType() + " '" + ((EchoIq) moved).text() + "'");
+            say("   the proxy moved it to bot@localhost/laptop (a get has no side effects; a set would have been"
+                    + " answered recipient-unavailable)");
+
+            step("Later requests go to the remaining resource, 'laptop'");
+            for (int i = 5; i <= 6; i++) {
                 ask(alice, "hello " + i, laptop, phone);
             }
             step("Done: every request was answered from proxy.localhost, the address alice used.");
@@ -101,6 +113,29 @@ public final class Demo {
         }
     }
 
+    /**
+     * Sends gets that only {@code holder} holds (others answer them at once) until one is held, so
+     * that it stays in flight there; returns the collector for its answer.
+     */
+    private static StanzaCollector sendUntilHeldBy(XMPPTCPConnection alice, EchoBot holder, EchoBot other) throws Exception {
+        for (int attempt = 0; attempt < 4; attempt++) {
+            EchoIq request = new EchoIq(EchoBot.HOLD + "@" + holder.resource + ": a slow question");
+            request.setTo(JidCreate.from("proxy.localhost"));
+            say("alice -> proxy.localhost            : get '" + request.text() + "' (id " + request.getStanzaId() + ")");
+            int before = other.seenFrom.size();
+            StanzaCollector answer = alice.createStanzaCollectorAndSend(request);
+            EchoIq held = holder.awaitHeld(Duration.ofSeconds(2));
+            if (held != null) {
+                say("   bot@localhost/" + pad(holder.resource) + " got it from " + held.getFrom() + " and is working on it");
+                return answer;
+            }
+            IQ quick = answer.nextResultOrThrow(5_000);
+            say("   it went to bot@localhost/" + other.resource + " (" + (other.seenFrom.size() > before ? "answered at once" : "?")
+                    + "): alice <- " + quick.getType() + "; again");
+        }
+        throw new IllegalStateException("no request reached " + holder.resource);
+    }
+
     private static void ask(XMPPTCPConnection alice, String text, EchoBot... bots) throws Exception {
         int[] before = new int[bots.length];
         for (int i = 0; i < bots.length; i++) {
@@ -133,11 +168,15 @@ public final class Demo {
         conf.toFile().deleteOnExit();
         Process p = new ProcessBuilder("java", "-jar", jar.toString(), "--config", conf.toString())
                 .redirectErrorStream(true).start();
+        CountDownLatch connected = new CountDownLatch(1);
         Thread pump = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     say("   [proxy] " + line);
+                    if (line.contains(" connected to ")) {
+                        connected.countDown();
+                    }
                 }
             } catch (IOException e) {
                 // the process ended
@@ -145,6 +184,10 @@ public final class Demo {
         });
         pump.setDaemon(true);
         pump.start();
+        // Its start-up lines belong to this section, not to the next one.
+        if (!connected.await(20, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the proxy did not connect to Prosody within 20 s");
+        }
         return p;
     }
 

@@ -7,7 +7,7 @@ import java.util.function.Function;
 
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.ReconnectionManager;
-import org.jivesoftware.smack.SmackConfiguration;
+import org.jivesoftware.smack.Smack;
 import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.iqrequest.AbstractIqRequestHandler;
@@ -35,13 +35,13 @@ public final class XmppClients {
     }
 
     /**
-     * Makes sure Smack is initialised in a plain JUnit JVM: loading {@link SmackConfiguration}
+     * Makes sure Smack is initialised in a plain JUnit JVM: {@link Smack#ensureInitialized()}
      * runs the startup classes listed in smack-config.xml (TCP, IM, extensions, the smack-java8
      * Base64 encoders needed by SCRAM); the explicit Java7 initializer call is a harmless repeat
      * that fails at compile time if smack-java8 is missing.
      */
     public static void init() {
-        SmackConfiguration.getVersion();
+        Smack.ensureInitialized();
         new Java7SmackInitializer().initialize();
     }
 

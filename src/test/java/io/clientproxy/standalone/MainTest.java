@@ -43,6 +43,8 @@ class MainTest {
             assertTrue(help.contains("  " + o.key() + " "), o.key());
         }
         assertTrue(help.contains("[PT30S]"), help);
+        // README: "SIGTERM stops it cleanly (exit 143)"; StandaloneJarIT sees that status.
+        assertTrue(help.contains("143 after a normal stop by SIGTERM"), help);
         assertEquals("", err());
     }
 
@@ -91,6 +93,15 @@ class MainTest {
                     "--component-secret=wrong", "--server-port=" + server.port(), "--stats-interval=PT0S");
             assertEquals(2, status);
         }
+    }
+
+    @Test
+    void checkTakesAnOptionalLimit() {
+        assertEquals(null, CommandLine.parse("--config", "a.conf").check());
+        assertEquals(ConnectionCheck.DEFAULT_LIMIT, CommandLine.parse("--check").check());
+        assertEquals(java.time.Duration.ofSeconds(5), CommandLine.parse("--check=PT5S").check());
+        assertEquals(2, run("--check=soon", "--target-address=bot@localhost"));
+        assertTrue(err().contains("--check=soon"), err());
     }
 
     @Test

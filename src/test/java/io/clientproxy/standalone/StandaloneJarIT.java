@@ -147,7 +147,7 @@ class StandaloneJarIT {
         } finally {
             p.destroy(); // SIGTERM: the shutdown hook closes the stream
         }
-        exitWithin(p, WAIT);
+        assertEquals(143, exitWithin(p, WAIT), "SIGTERM is a normal stop: 128 + 15, as --help and README say");
         String log = read(stderr);
         assertTrue(log.contains("connected to " + prosody.host() + ":" + prosody.componentPort()), log);
         assertTrue(log.contains("stopped;"), "logged while shutting down: " + log);

@@ -4,7 +4,11 @@ import java.util.logging.Level;
 import tigase.server.AbstractMessageReceiver;
 import tigase.stats.StatisticsList;
 
-/** Reads a component's statistics the way Tigase's stats component does, at the most detailed level. */
+/**
+ * Reads a component's statistics the way Tigase's stats component does, at the most detailed level.
+ * StatisticsList is deprecated in Tigase 8.4 but still what components report into.
+ */
+@SuppressWarnings("deprecation")
 final class Statistics {
     private final StatisticsList list;
     private final String component;

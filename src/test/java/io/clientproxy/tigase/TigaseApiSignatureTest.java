@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * Checks the project's compile-time declaration of the Tigase API (src/tigase-api/java) against the
@@ -25,6 +26,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class TigaseApiSignatureTest {
 
 	private static final String SIGNATURES_PROPERTY = "tigase.api.signatures";
+	/** True: a missing signature list skips the check instead of failing it. */
+	private static final String OPTIONAL_PROPERTY = "tigase.api.signatures.optional";
 
 	@Test
 	void declaredTigaseApiMatchesRealTigase() throws IOException {
@@ -103,8 +106,11 @@ class TigaseApiSignatureTest {
 		}
 		Path path = Paths.get(value);
 		if (!Files.isRegularFile(path)) {
-			fail("Real Tigase API signature list not found at " + path.toAbsolutePath() + " (system property '" +
-					     SIGNATURES_PROPERTY + "'); it is expected in shared/tigase-api/ beside the project");
+			String missing = "Real Tigase API signature list not found at " + path.toAbsolutePath() +
+					" (system property '" + SIGNATURES_PROPERTY + "'); it is expected in shared/tigase-api/ beside the project";
+			// scripts/test sets this for a clone without ../shared (and says so); plain mvn and CI do not.
+			assumeFalse(Boolean.getBoolean(OPTIONAL_PROPERTY), missing);
+			fail(missing);
 		}
 		return path;
 	}

@@ -1,0 +1,125 @@
+package example.hellobot;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.jivesoftware.smack.AbstractXMPPConnection;
+import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
+import org.jivesoftware.smack.iqrequest.AbstractIqRequestHandler;
+import org.jivesoftware.smack.iqrequest.IQRequestHandler;
+import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.Presence;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.provider.ProviderManager;
+import org.jivesoftware.smack.roster.Roster;
+import org.jivesoftware.smack.roster.SubscribeListener.SubscribeAnswer;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.impl.JidCreate;
+
+/**
+ * A service bot behind tigase-client-proxy, with Smack 4.4 (docs/bots.md walks through it).
+ *
+ * <pre>
+ * java example.hellobot.HelloBot &lt;bot JID&gt; &lt;password&gt; &lt;component address&gt;
+ *      [--host H] [--port P] [--resource R] [--priority N] [--no-tls]
+ * </pre>
+ *
+ * It answers {@code <hello xmlns='urn:example:hello'>Ada</hello>} gets with "Hello, Ada!" and an
+ * empty name with {@code bad-request}. Every request reaches it from
+ * {@code <component address>/<encoded sender>}; it answers to exactly that address.
+ */
+public final class HelloBot {
+    private HelloBot() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> positional = new ArrayList<>();
+        String host = null;
+        int port = 5222;
+        String resource = "hello-bot";
+        int priority = 0;
+        boolean tls = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--host" -> host = args[++i];
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--resource" -> resource = args[++i];
+                case "--priority" -> priority = Integer.parseInt(args[++i]);
+                case "--no-tls" -> tls = false; // only for a test server on loopback
+                default -> positional.add(args[i]);
+            }
+        }
+        if (positional.size() != 3) {
+            System.err.println("usage: HelloBot <bot JID> <password> <component address> [--host H] [--port P]"
+                    + " [--resource R] [--priority N] [--no-tls]");
+            System.exit(2);
+        }
+        BareJid proxy = JidCreate.bareFrom(positional.get(2));
+
+        XMPPTCPConnectionConfiguration.Builder config = XMPPTCPConnectionConfiguration.builder()
+                .setXmppAddressAndPassword(positional.get(0), positional.get(1))
+                .setResource(resource)
+                .setSecurityMode(tls ? SecurityMode.required : SecurityMode.disabled)
+                // Presence goes out below, with the priority (the 'priority' balancer reads it).
+                .setSendPresence(false);
+        if (host != null) {
+            config.setHostAddress(InetAddress.getByName(host)).setPort(port);
+        }
+        AbstractXMPPConnection connection = new XMPPTCPConnection(config.build());
+
+        // 1. Accept the presence subscription from the component's address, and only from it:
+        //    without it the proxy never learns that this resource is online.
+        Roster roster = Roster.getInstanceFor(connection);
+        roster.setSubscriptionMode(Roster.SubscriptionMode.manual);
+        roster.addSubscribeListener((from, request) -> {
+            boolean ours = from.asBareJid().equals(proxy);
+            System.out.println("hello-bot: subscription request from " + from + (ours ? ": approved" : ": denied"));
+            return ours ? SubscribeAnswer.Approve : SubscribeAnswer.Deny;
+        });
+
+        // 2. Answer every request, to its 'from', with its id: a result or an error.
+        ProviderManager.addIQProvider(HelloIq.ELEMENT, HelloIq.NAMESPACE, new HelloIq.Provider());
+        connection.registerIQRequestHandler(new AbstractIqRequestHandler(HelloIq.ELEMENT, HelloIq.NAMESPACE,
+                IQ.Type.get, IQRequestHandler.Mode.async) {
+            @Override
+            public IQ handleIQRequest(IQ request) {
+                return answer((HelloIq) request);
+            }
+        });
+
+        connection.connect().login();
+        // 3. Be available. Without available presence the proxy sends this resource nothing.
+        connection.sendStanza(connection.getStanzaFactory().buildPresenceStanza()
+                .ofType(Presence.Type.available).setPriority(priority).build());
+        System.out.println("hello-bot: online as " + connection.getUser() + ", serving requests from " + proxy);
+
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            connection.disconnect(); // sends unavailable presence: the proxy moves what this resource holds
+            stop.countDown();
+        }));
+        stop.await();
+    }
+
+    static IQ answer(HelloIq request) {
+        // In opaque mode 'from' is <component>/<token>: the same token for the same sender while
+        // it keeps asking, and nothing about who it is. In transparent mode the resource is the
+        // sender's full JID.
+        System.out.println("hello-bot: '" + request.text() + "' from " + request.getFrom());
+        IQ reply;
+        if (request.text().isBlank()) {
+            reply = IQ.createErrorResponse(request, StanzaError.getBuilder(StanzaError.Condition.bad_request)
+                    .addExtension(new ErrorText("say who to greet: <hello xmlns='urn:example:hello'>Ada</hello>"))
+                    .build());
+        } else {
+            reply = new HelloIq("Hello, " + request.text().strip() + "!");
+            reply.setType(IQ.Type.result);
+        }
+        reply.setTo(request.getFrom());        // the proxy's address for this sender, as received
+        reply.setStanzaId(request.getStanzaId()); // the same id: that is how the proxy matches it
+        return reply;
+    }
+}

@@ -1,0 +1,178 @@
+package io.clientproxy.standalone;
+
+import io.clientproxy.core.Jid;
+import io.clientproxy.core.TargetResource;
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code --check}: the first thing to run. Connects as the component, asks the target for its
+ * presence, and reports step by step what an operator needs to know: whether the server took the
+ * component's secret, whether the target approved the subscription (the most likely mistake:
+ * then every request gets {@code service-unavailable}), which resources are online, and whether
+ * one of them answers an IQ ({@code urn:xmpp:ping}) sent to it from the component. One line per
+ * step on {@code out}, then a verdict. Everything within {@code limit}.
+ */
+final class ConnectionCheck {
+    static final int HEALTHY = 0;
+    static final int NOT_HEALTHY = 1;
+    static final Duration DEFAULT_LIMIT = Duration.ofSeconds(15);
+
+    static final String PING_NS = "urn:xmpp:ping";
+    /** After the first presence, how long to wait for the other resources' presence to arrive. */
+    private static final Duration MORE_RESOURCES = Duration.ofMillis(500);
+    private static final long POLL_MILLIS = 20;
+
+    private final StandaloneSettings settings;
+    private final PrintStream out;
+    private final long deadline;
+
+    private ConnectionCheck(StandaloneSettings settings, Duration limit, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+        this.deadline = System.nanoTime() + limit.toNanos();
+    }
+
+    /** Runs the check; returns {@link #HEALTHY} or {@link #NOT_HEALTHY}. */
+    static int run(StandaloneSettings settings, Duration limit, PrintStream out) throws InterruptedException {
+        return new ConnectionCheck(settings, limit, out).run(limit);
+    }
+
+    private int run(Duration limit) throws InterruptedException {
+        Jid target = settings.proxy().target();
+        String server = settings.serverHost() + ":" + settings.serverPort();
+        out.println("checking component " + settings.componentDomain() + " at " + server + " for target " + target
+                + " (at most " + seconds(limit) + ")");
+        try (StandaloneProxy proxy = StandaloneProxy.start(settings)) {
+            Jid address = proxy.component();
+
+            if (!proxy.awaitConnected(left())) {
+                step("connection", proxy.failure()
+                        .map(e -> "REFUSED by " + server + ": " + e.getMessage()
+                                + "; check component-secret and component-domain against the server's configuration")
+                        .orElse("FAILED: no authenticated stream to " + server + " within " + seconds(limit)
+                                + "; check server-host and server-port (the server's component port) and the log above"));
+                return verdict(false);
+            }
+            step("connection", "ok, authenticated as " + settings.componentDomain());
+
+            if (!await(proxy.core()::isSubscribed)) {
+                step("subscription", "NOT approved within " + seconds(limit) + ": the account " + target
+                        + " must accept the presence subscription request from " + address
+                        + " (once, in any client; the bot's client may do it for it)");
+                return verdict(false);
+            }
+            step("subscription", "approved by " + target);
+
+            await(() -> proxy.core().resources().size() > 0);
+            if (proxy.core().resources().size() > 0) {
+                Thread.sleep(Math.min(MORE_RESOURCES.toMillis(), Math.max(0, left().toMillis())));
+            }
+            TargetResource[] online = proxy.core().resources().snapshot();
+            if (online.length == 0) {
+                step("resources", "NONE online: no resource of " + target
+                        + " is available now; requests would get service-unavailable until one logs in");
+                return verdict(false);
+            }
+            StringBuilder list = new StringBuilder();
+            for (TargetResource r : online) {
+                list.append(list.length() == 0 ? "" : ", ").append(r.jid()).append(" (priority ").append(r.priority()).append(')');
+            }
+            step("resources", online.length + " online: " + list);
+
+            return verdict(ping(proxy, address, online[0].jid()));
+        }
+    }
+
+    /** One IQ get from {@code <address>/check-<random>} to the resource, as a forwarded request would come. */
+    private boolean ping(StandaloneProxy proxy, Jid address, Jid resource) throws InterruptedException {
+        byte[] random = new byte[6];
+        new SecureRandom().nextBytes(random);
+        String id = "check-" + HexFormat.of().formatHex(random);
+        String from = address + "/" + id;
+        CompletableFuture<XmlElement> answer = new CompletableFuture<>();
+        proxy.tap(stanza -> {
+            boolean ours = stanza.name().equals("iq") && id.equals(stanza.attribute("id"))
+                    && from.equals(stanza.attribute("to"));
+            if (ours) {
+                answer.complete(stanza);
+            }
+            return ours;
+        });
+        long sent = System.nanoTime();
+        boolean written = proxy.send(XmlElement.builder("iq")
+                .attribute("type", "get").attribute("id", id)
+                .attribute("from", from).attribute("to", resource.toString())
+                .child(XmlElement.builder("ping").attribute("xmlns", PING_NS).build())
+                .build());
+        if (!written) {
+            step("ping", "FAILED: the connection to the server was lost");
+            return false;
+        }
+        XmlElement reply;
+        try {
+            reply = answer.get(Math.max(1, left().toMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            step("ping", "NO ANSWER from " + resource + " within the time left: the bot must answer every IQ get and set"
+                    + " it receives, to its 'from', with the same id");
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+        long millis = (System.nanoTime() - sent) / 1_000_000;
+        if ("result".equals(reply.attribute("type"))) {
+            step("ping", resource + " answered in " + millis + " ms");
+            return true;
+        }
+        XmlElement error = reply.element("error");
+        String condition = "no condition";
+        if (error != null) {
+            for (XmlElement c : error.elements()) {
+                if (!c.name().equals("text")) {
+                    condition = c.name();
+                    break;
+                }
+            }
+        }
+        // An error from the bot still shows that requests reach it and its answers come back.
+        step("ping", resource + " answered with error " + condition + " in " + millis
+                + " ms: it is reachable, but does not implement " + PING_NS);
+        return true;
+    }
+
+    private int verdict(boolean healthy) {
+        out.println(healthy ? "verdict: OK: requests to the component will reach " + settings.proxy().target()
+                : "verdict: NOT OK (see the line above)");
+        return healthy ? HEALTHY : NOT_HEALTHY;
+    }
+
+    private void step(String what, String result) {
+        out.printf("  %-14s%s%n", what + ":", result);
+    }
+
+    /** Waits until the condition holds or the time is up; returns whether it holds. */
+    private boolean await(BooleanSupplier condition) throws InterruptedException {
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+        return true;
+    }
+
+    private Duration left() {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+}
