@@ -451,6 +451,52 @@ final class StanzaReader implements AutoCloseable {
             }
         }
 
+        /**
+         * Copies input up to and including the next {@code stop} byte into the frame, a buffer's
+         * run at a time (text and attribute values: most of a stanza).
+         */
+        private void skipTo(int stop, String where) throws IOException {
+            while (true) {
+                if (pos == limit && !fill()) {
+                    throw new EOFException("the connection ended " + where);
+                }
+                int start = pos;
+                int end = limit;
+                byte[] b = buf;
+                int i = start;
+                while (i < end && b[i] != stop) {
+                    i++;
+                }
+                boolean found = i < end;
+                int stopAt = found ? i + 1 : end;
+                appendRun(start, stopAt);
+                pos = stopAt;
+                if (found) {
+                    return;
+                }
+            }
+        }
+
+        /** {@link #append} for {@code buf[from, to)}. */
+        private void appendRun(int from, int to) {
+            if (violation != null && topTagEnd != -1) {
+                return;
+            }
+            int n = to - from;
+            int room = limits.maxBytes() - frameLength;
+            if (n > room) {
+                appendRun(from, from + room);
+                over(StanzaLimits.Violation.TOO_LARGE);
+                truncated |= topTagEnd == -1;
+                return;
+            }
+            if (frameLength + n > frame.length) {
+                frame = Arrays.copyOf(frame, Math.min(limits.maxBytes(), Math.max(frameLength + n, frame.length * 2)));
+            }
+            System.arraycopy(buf, from, frame, frameLength, n);
+            frameLength += n;
+        }
+
         /** Keeps a byte of the element while nothing is over a limit (or its top start tag is still being read). */
         private void append(int b) {
             if (violation != null && topTagEnd != -1) {
@@ -502,11 +548,7 @@ final class StanzaReader implements AutoCloseable {
                     if (++attributes > limits.maxAttributes()) {
                         over(StanzaLimits.Violation.TOO_MANY_ATTRIBUTES);
                     }
-                    int quote = b;
-                    do {
-                        b = read("inside an attribute value");
-                        append(b);
-                    } while (b != quote);
+                    skipTo(b, "inside an attribute value");
                     attrName = 0;
                     slash = false;
                 } else if (b == '/') {
@@ -525,11 +567,7 @@ final class StanzaReader implements AutoCloseable {
 
         /** Reads content at {@code depth} up to and including the next tag; returns the depth after it. */
         private int content(int depth) throws IOException {
-            int b;
-            while ((b = read("inside an element")) != '<') {
-                append(b);
-            }
-            append(b);
+            skipTo('<', "inside an element"); // text, copied in runs
             int c = read("inside an element");
             if (c == '/') {
                 append(c);
