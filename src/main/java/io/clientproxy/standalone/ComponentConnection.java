@@ -26,7 +26,7 @@ import java.util.logging.Logger;
 final class ComponentConnection implements StanzaSink {
     private static final Logger log = Logger.getLogger(ComponentConnection.class.getName());
 
-    /** Bound on connecting and on each handshake step; the stream itself has no read timeout. */
+    /** Bound on connecting and on each handshake step; afterwards read-timeout and write-timeout apply ({@link #checkLiveness}). */
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     /** What the connection reports, on its own thread. */
