@@ -10,13 +10,23 @@ import java.util.logging.Logger;
 
 /**
  * Keeps one component stream up: connects, authenticates, reads on its own thread, and after a
- * failure or a loss tries again after a delay that doubles up to {@code reconnect-max}. Only a
- * refused secret before the first success is final: a wrong secret will not fix itself.
+ * failure or a loss tries again after a delay that doubles up to {@code reconnect-max}.
+ *
+ * <p>Before the first success, what will not fix itself is final ({@link #isFatal}): the server
+ * refusing the secret ({@code not-authorized}), not knowing the component's domain
+ * ({@code host-unknown}, RFC 6120 4.9.3.6), another connection already being that component
+ * ({@code conflict}, 4.9.3.3), or a server host name that does not resolve. After a success,
+ * every loss is retried.
+ *
+ * <p>Liveness ({@link #checkLiveness}, from the proxy's timer): after {@code keepalive-interval}
+ * with nothing received, a ping (XEP-0199) goes to the server, which answers it; after
+ * {@code read-timeout} with nothing received, or a write that has been under way for
+ * {@code write-timeout}, the stream is given up as dead and the proxy reconnects.
  */
 final class ComponentConnection implements StanzaSink {
     private static final Logger log = Logger.getLogger(ComponentConnection.class.getName());
 
-    /** Bound on connecting and on each handshake step; the stream itself has no read timeout. */
+    /** Bound on connecting and on each handshake step; afterwards read-timeout and write-timeout apply ({@link #checkLiveness}). */
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     /** What the connection reports, on its own thread. */
@@ -31,8 +41,15 @@ final class ComponentConnection implements StanzaSink {
         void disconnected();
 
         /** The connection stops for good without having been closed: {@code reason} is final. */
-        void gaveUp(StreamErrorException reason);
+        void gaveUp(IOException reason);
+
+        /** A received stanza that was over a {@link StanzaLimits} limit and was not parsed. */
+        default void refused(StanzaLimits.Refused stanza) {
+        }
     }
+
+    /** The id prefix of our keepalive pings; their answers are consumed here. */
+    static final String KEEPALIVE_ID = "cp-keepalive-";
 
     private final StandaloneSettings settings;
     private final Listener listener;
@@ -44,6 +61,11 @@ final class ComponentConnection implements StanzaSink {
     private volatile ComponentStream current;
     /** The stream being opened, so that close() can abort a connect or handshake in progress. */
     private volatile ComponentStream opening;
+    /** {@link System#nanoTime()} of the last keepalive ping, or 0. */
+    private volatile long lastPing;
+    private long pings;
+    /** Why the liveness check gave the current stream up, for the log line about the loss; or null. */
+    private volatile String deadReason;
     /** Gets the stanzas that a stream accepted for a batched write which then failed. */
     private volatile Consumer<XmlElement> unsent = stanza -> { };
     /** Guarded by {@link #state}. */
@@ -83,7 +105,7 @@ final class ComponentConnection implements StanzaSink {
         try {
             while (!isStopping()) {
                 ComponentStream stream = new ComponentStream(settings.serverHost(), settings.serverPort(),
-                        stanza -> unsent.accept(stanza));
+                        stanza -> unsent.accept(stanza), settings.limits(), this::refused);
                 opening = stream;
                 if (isStopping()) {
                     break;
@@ -97,10 +119,9 @@ final class ComponentConnection implements StanzaSink {
                         break;
                     }
                     counters.count(StandaloneCounter.CONNECT_FAILURES);
-                    if (!everConnected && e instanceof StreamErrorException refused && refused.isNotAuthorized()) {
-                        log.severe(() -> server() + " refused component " + settings.componentDomain() + ": "
-                                + describe(e) + "; check component-secret (and component-domain) against the server's configuration");
-                        listener.gaveUp(refused);
+                    if (!everConnected && isFatal(e)) {
+                        log.severe(() -> fatalMessage(e));
+                        listener.gaveUp(e instanceof IOException io ? io : new IOException(e));
                         return;
                     }
                     Duration wait = backoff.next();
@@ -147,6 +168,8 @@ final class ComponentConnection implements StanzaSink {
                 + settings.componentDomain() + " (stream " + stream.streamId() + ")");
         String reason;
         boolean politeEnd = false;
+        deadReason = null;
+        lastPing = 0;
         try {
             safely(() -> listener.connected(reconnect));
             synchronized (state) {
@@ -157,7 +180,8 @@ final class ComponentConnection implements StanzaSink {
             reason = "the server closed the stream";
             politeEnd = true;
         } catch (IOException e) {
-            reason = describe(e);
+            String dead = deadReason;
+            reason = dead != null ? dead : describe(e);
         } finally {
             current = null;
             synchronized (state) {
@@ -185,7 +209,20 @@ final class ComponentConnection implements StanzaSink {
         }
     }
 
+    private void refused(StanzaLimits.Refused stanza) {
+        try {
+            listener.refused(stanza);
+        } catch (RuntimeException e) {
+            log.log(Level.WARNING, "failed on a stanza over a limit from " + server(), e);
+        }
+    }
+
     private void deliver(XmlElement stanza) {
+        String id = stanza.attribute("id");
+        if (id != null && id.startsWith(KEEPALIVE_ID) && stanza.name().equals("iq")
+                && !"get".equals(stanza.attribute("type")) && !"set".equals(stanza.attribute("type"))) {
+            return; // the answer to our keepalive: its arrival was all it had to say
+        }
         try {
             listener.received(stanza);
         } catch (RuntimeException e) {
@@ -234,6 +271,58 @@ final class ComponentConnection implements StanzaSink {
             }
             return false;
         }
+    }
+
+    /**
+     * Called periodically (by the proxy's timer; never blocks): pings a quiet server, and gives up
+     * a stream that has been silent for {@code read-timeout} or whose write has been stuck for
+     * {@code write-timeout}. The connection thread then reconnects as after any loss.
+     */
+    void checkLiveness() {
+        ComponentStream stream = current;
+        if (stream == null || stream.isEnding()) {
+            return;
+        }
+        Duration stalled = stream.writeStalledFor();
+        if (stalled.compareTo(settings.writeTimeout()) > 0) {
+            giveUp(stream, StandaloneCounter.WRITE_TIMEOUTS, "a write has not completed for " + seconds(stalled)
+                    + " (write-timeout " + seconds(settings.writeTimeout()) + "): the server is not reading");
+            return;
+        }
+        Duration quiet = stream.quietFor();
+        if (quiet.compareTo(settings.readTimeout()) > 0) {
+            giveUp(stream, StandaloneCounter.READ_TIMEOUTS, "nothing received for " + seconds(quiet)
+                    + " (read-timeout " + seconds(settings.readTimeout()) + "), not even the answer to a ping");
+            return;
+        }
+        long now = System.nanoTime();
+        long last = lastPing;
+        if (quiet.compareTo(settings.keepaliveInterval()) >= 0
+                && (last == 0 || now - last >= settings.keepaliveInterval().toNanos())) {
+            lastPing = now;
+            XmlElement ping = XmlElement.builder("iq")
+                    .attribute("type", "get")
+                    .attribute("id", KEEPALIVE_ID + (++pings))
+                    .attribute("from", settings.componentDomain().toString())
+                    .attribute("to", settings.proxy().target().domain())
+                    .child(XmlElement.builder("ping").attribute("xmlns", "urn:xmpp:ping").build())
+                    .build();
+            try {
+                stream.send(ping);
+                counters.count(StandaloneCounter.KEEPALIVES_SENT);
+            } catch (IOException e) {
+                log.fine(() -> "keepalive not sent: " + e);
+            }
+        }
+    }
+
+    private void giveUp(ComponentStream stream, StandaloneCounter counter, String why) {
+        if (current != stream) {
+            return;
+        }
+        deadReason = why;
+        counters.count(counter);
+        stream.abort();
     }
 
     boolean isConnected() {
@@ -300,6 +389,37 @@ final class ComponentConnection implements StanzaSink {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Failures before the first successful connection that retrying will not cure. */
+    static boolean isFatal(Exception e) {
+        if (e instanceof UnknownHostException) {
+            return true;
+        }
+        if (e instanceof StreamErrorException refused) {
+            String c = refused.condition();
+            return "not-authorized".equals(c) || "host-unknown".equals(c) || "conflict".equals(c);
+        }
+        return false;
+    }
+
+    /** The one line that says why the program stops. */
+    private String fatalMessage(Exception e) {
+        String what = describe(e);
+        String hint;
+        if (e instanceof UnknownHostException) {
+            return "cannot connect to " + server() + " as component " + settings.componentDomain() + ": " + what
+                    + " (server-host does not resolve)";
+        } else {
+            hint = switch (((StreamErrorException) e).condition()) {
+                case "host-unknown" -> "the server does not know component-domain " + settings.componentDomain()
+                        + "; check it against the server's component declaration";
+                case "conflict" -> "another connection is already component " + settings.componentDomain()
+                        + " (a second instance of this proxy?)";
+                default -> "check component-secret (and component-domain) against the server's configuration";
+            };
+        }
+        return server() + " refused component " + settings.componentDomain() + ": " + what + "; " + hint;
+    }
 
     static String describe(Exception e) {
         if (e instanceof SocketTimeoutException) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -19,56 +20,88 @@ import java.util.function.Consumer;
  * stanzas and the (thread-safe) writer. It is used once; reconnecting means a new instance.
  *
  * <p>{@link #abort()} may be called from any thread at any time, including while another thread
- * is connecting, reading or blocked in a write: closing the socket is what unblocks them.
+ * is connecting, reading or writing: closing the socket is what unblocks them.
+ *
+ * <p>No caller ever waits for the socket: {@link #send} puts the stanza's bytes in a buffer and
+ * returns, and a writer thread of the stream's own writes them out. A server that stops reading
+ * therefore stalls only that thread; {@link #writeStalledFor} tells how long its current write
+ * has taken, so that a watchdog can give the stream up ({@code write-timeout}), and at most
+ * {@link #MAX_QUEUED_BYTES} wait in the buffer (beyond that, {@link #send} fails).
  *
  * <p>Writes are batched on the reading thread: what it sends while handling the stanzas it has
- * read (the forwards and answers they cause) is collected and goes out in one socket write
- * just before it reads from the socket again, which it does only when the stanzas already
- * received are all handled, or earlier once {@link #BATCH_BYTES} are waiting. Under load that is
- * one write system call for many stanzas instead of one each (and fewer, larger reads for the
- * server); when idle, an answer goes out as soon as the stanza that caused it is handled, as
- * before. Any other thread's stanza is written at once, together with whatever is waiting. If
- * a batched write fails, the stanzas in it are handed to the {@code unsent} callback, as a
- * failed {@link #send} reports its own stanza to its caller.
+ * read (the forwards and answers they cause) is collected and handed to the writer just before
+ * it reads from the socket again, which it does only when the stanzas already received are all
+ * handled, or earlier once {@link #BATCH_BYTES} are waiting. Under load that is one write system
+ * call for many stanzas instead of one each (and fewer, larger reads for the server); when idle,
+ * an answer goes out as soon as the stanza that caused it is handled. Any other thread's stanza
+ * is handed to the writer at once. If a write fails, the stanzas in it and all still waiting are
+ * handed to the {@code unsent} callback.
  */
 final class ComponentStream {
+    private static final java.util.logging.Logger log = java.util.logging.Logger.getLogger(ComponentStream.class.getName());
     static final String ACCEPT_NS = "jabber:component:accept";
     static final String STREAMS_NS = "http://etherx.jabber.org/streams";
-    /** The reading thread's stanzas are written at the latest when this many bytes are waiting. */
+    /** The reading thread's stanzas are handed to the writer at the latest when this many bytes are waiting. */
     static final int BATCH_BYTES = 16 * 1024;
+    /** The most bytes that may wait for the writer; a server that lets more pile up is not reading. */
+    static final int MAX_QUEUED_BYTES = 16 * 1024 * 1024;
     private static final int KEEP_TEXT_AT_MOST = 64 * 1024;
+    /** How long {@link #read} waits, once the stream has ended, for the last answers to be written. */
+    private static final Duration FINAL_FLUSH = Duration.ofSeconds(1);
 
     private final String host;
     private final int port;
     private final Consumer<XmlElement> unsent;
+    private final StanzaLimits limits;
+    private final Consumer<StanzaLimits.Refused> refused;
     private final Socket socket = new Socket();
     private final ReentrantLock writeLock = new ReentrantLock();
-    /** The socket's output; guarded by the write lock, as are the three fields below. */
-    private OutputStream output;
-    private final Utf8Buffer pending = new Utf8Buffer();
+    private final Condition writerWork = writeLock.newCondition();
+    private final Condition writerIdle = writeLock.newCondition();
+    /** Bytes waiting for the writer, and the stanzas among them; guarded by the write lock, as are the fields below. */
+    private Utf8Buffer pending = new Utf8Buffer();
+    private Utf8Buffer spare = new Utf8Buffer();
     private StringBuilder text = new StringBuilder(512);
-    /** The reading thread's stanzas in {@link #pending}, in order. */
-    private final List<XmlElement> batched = new ArrayList<>();
+    private List<XmlElement> queued = new ArrayList<>();
+    /** True while the reading thread's stanzas wait for it to read again (or for BATCH_BYTES). */
+    private boolean holdForBatch;
+    private boolean writing;
+    /** Set once a write failed: nothing more goes out. */
+    private IOException writeFailure;
+    private Thread writer;
+    /** {@link System#nanoTime()} when the write in progress started; 0 when none is. */
+    private volatile long writeStarted;
+    /** {@link System#nanoTime()} when bytes last arrived from the server. */
+    private volatile long lastReceived = System.nanoTime();
     /** The thread inside {@link #read}, whose writes are batched; null outside it. */
     private volatile Thread readingThread;
     private StanzaReader reader;
     private String errorName = "stream:error";
     private String streamId;
-    /** Set under the write lock once {@code </stream:stream>} is written: nothing may follow it. */
+    /** Set under the write lock once {@code </stream:stream>} is queued: nothing may follow it. */
     private volatile boolean streamClosed;
 
     ComponentStream(String host, int port) {
         this(host, port, stanza -> { });
     }
 
-    /**
-     * @param unsent gets each batched stanza whose write failed (on the thread that found out,
-     *               never under a lock), in the order they were sent
-     */
     ComponentStream(String host, int port, Consumer<XmlElement> unsent) {
+        this(host, port, unsent, StanzaLimits.DEFAULTS, r -> { });
+    }
+
+    /**
+     * @param unsent  gets each stanza that {@link #send} accepted but whose write failed (on the
+     *                thread that found out, never under a lock), in the order they were sent
+     * @param limits  the bounds on each received stanza
+     * @param refused gets each received stanza over a limit, on the reading thread
+     */
+    ComponentStream(String host, int port, Consumer<XmlElement> unsent, StanzaLimits limits,
+            Consumer<StanzaLimits.Refused> refused) {
         this.host = host;
         this.port = port;
         this.unsent = unsent;
+        this.limits = limits;
+        this.refused = refused;
     }
 
     /**
@@ -84,10 +117,13 @@ final class ComponentStream {
         socket.setSoTimeout(millis);
         socket.setTcpNoDelay(true);
         socket.setKeepAlive(true);
-        output = socket.getOutputStream();
+        OutputStream output = socket.getOutputStream();
+        writer = new Thread(() -> writeLoop(output), "client-proxy-writer-" + domain);
+        writer.setDaemon(true);
+        writer.start();
         write("<stream:stream xmlns=\"" + ACCEPT_NS + "\" xmlns:stream=\"" + STREAMS_NS + "\" to=\""
                 + XmlEscape.attribute(domain) + "\">");
-        reader = new StanzaReader(new FlushBeforeRead(socket.getInputStream()));
+        reader = new StanzaReader(new FlushBeforeRead(socket.getInputStream()), limits, refused);
         XmlElement header = reader.readHeader();
         String root = header.name();
         int colon = root.indexOf(':');
@@ -106,6 +142,7 @@ final class ComponentStream {
             throw failure(answer, "did not accept the handshake");
         }
         socket.setSoTimeout(0);
+        lastReceived = System.nanoTime();
     }
 
     /** Why the server's element (or end of stream) is not what the handshake expected. */
@@ -147,113 +184,179 @@ final class ComponentStream {
             }
         } finally {
             readingThread = null;
-            try {
-                flushBatch();
-            } catch (IOException e) {
-                // reported to unsent; the reason the stream ended is what the caller needs
-            }
+            // What the last stanzas caused goes out (or is reported unsent) before the caller moves on.
+            awaitWritten(FINAL_FLUSH);
         }
     }
 
     /**
-     * Writes one stanza. Thread-safe; stanzas from one thread go out in order. On the reading
-     * thread it may only be queued for the next batch (see the class comment); then a failure
-     * shows later, through the {@code unsent} callback.
+     * Queues one stanza for the writer. Thread-safe; never waits for the socket; stanzas from one
+     * thread go out in order. A write failure shows later, through the {@code unsent} callback.
      *
-     * @throws IOException when the write failed (this stanza is not reported to {@code unsent})
+     * @throws IOException when the stream is closed or broken, or the server has stopped reading
+     *                     ({@link #MAX_QUEUED_BYTES} waiting); this stanza is not reported to {@code unsent}
      */
     void send(XmlElement stanza) throws IOException {
         boolean batch = Thread.currentThread() == readingThread;
-        List<XmlElement> lost = null;
         writeLock.lock();
         try {
-            if (streamClosed) {
-                throw new IOException("the stream is closed");
-            }
+            checkOpen();
             text.setLength(0);
             stanza.appendTo(text);
             pending.append(text);
             if (text.capacity() > KEEP_TEXT_AT_MOST) {
                 text = new StringBuilder(512);
             }
-            if (batch && pending.size() < BATCH_BYTES) {
-                batched.add(stanza);
-                return;
-            }
-            try {
-                writePending();
-            } catch (IOException e) {
-                lost = takeBatched();
-                throw e;
+            queued.add(stanza);
+            holdForBatch = batch && pending.size() < BATCH_BYTES;
+            if (!holdForBatch) {
+                writerWork.signal();
             }
         } finally {
             writeLock.unlock();
-            report(lost);
+        }
+    }
+
+    /** Under the write lock. */
+    private void checkOpen() throws IOException {
+        if (streamClosed) {
+            throw new IOException("the stream is closed");
+        }
+        if (writeFailure != null) {
+            throw new IOException("the connection is broken: " + writeFailure.getMessage(), writeFailure);
+        }
+        if (pending.size() > MAX_QUEUED_BYTES) {
+            throw new IOException("the server is not reading: more than " + MAX_QUEUED_BYTES + " bytes wait to be written");
         }
     }
 
     private void write(String xml) throws IOException {
-        List<XmlElement> lost = null;
         writeLock.lock();
         try {
-            if (streamClosed) {
-                throw new IOException("the stream is closed");
-            }
+            checkOpen();
             pending.append(xml);
-            try {
-                writePending();
-            } catch (IOException e) {
-                lost = takeBatched();
-                throw e;
-            }
+            holdForBatch = false;
+            writerWork.signal();
         } finally {
             writeLock.unlock();
-            report(lost);
         }
     }
 
-    /** Writes the reading thread's batch, if any. */
-    private void flushBatch() throws IOException {
-        List<XmlElement> lost = null;
+    /** Hands the reading thread's batch, if any, to the writer. */
+    private void flushBatch() {
         writeLock.lock();
         try {
-            if (pending.size() == 0 || output == null) {
+            if (holdForBatch) {
+                holdForBatch = false;
+                writerWork.signal();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** The writer thread: writes whatever is waiting, in one write, until the stream is closed or broken. */
+    private void writeLoop(OutputStream output) {
+        List<XmlElement> inFlight = new ArrayList<>();
+        while (true) {
+            Utf8Buffer out;
+            writeLock.lock();
+            try {
+                writing = false;
+                writerIdle.signalAll();
+                while (pending.size() == 0 || holdForBatch) {
+                    if (socket.isClosed() || (streamClosed && pending.size() == 0)) {
+                        return;
+                    }
+                    writerWork.await(200, TimeUnit.MILLISECONDS);
+                }
+                out = pending;
+                pending = spare;
+                spare = out;
+                List<XmlElement> q = queued;
+                queued = inFlight;
+                inFlight = q;
+                writing = true;
+                writeStarted = System.nanoTime() | 1;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                writeLock.unlock();
+            }
+            try {
+                out.writeTo(output);
+                inFlight.clear();
+                writeStarted = 0;
+            } catch (IOException e) {
+                writeStarted = 0;
+                failed(e, inFlight);
                 return;
             }
-            try {
-                writePending();
-            } catch (IOException e) {
-                lost = takeBatched();
-                throw e;
-            }
+        }
+    }
+
+    /** After a failed write: nothing more goes out; what was in it or waiting is handed to {@code unsent}. */
+    private void failed(IOException e, List<XmlElement> inFlight) {
+        List<XmlElement> lost = new ArrayList<>(inFlight);
+        writeLock.lock();
+        try {
+            writeFailure = e;
+            lost.addAll(queued);
+            queued.clear();
         } finally {
             writeLock.unlock();
-            report(lost);
         }
-    }
-
-    /** Under the write lock: everything waiting goes to the socket in one write. */
-    private void writePending() throws IOException {
-        pending.writeTo(output);
-        batched.clear();
-    }
-
-    /** Under the write lock, after a failed write: the batched stanzas it took with it. */
-    private List<XmlElement> takeBatched() {
-        if (batched.isEmpty()) {
-            return null;
+        if (!streamClosed) {
+            log.fine(() -> "write to " + this + " failed: " + e);
+            abort(); // the reader then sees the socket closed and the connection starts over
         }
-        List<XmlElement> lost = new ArrayList<>(batched);
-        batched.clear();
-        return lost;
-    }
-
-    private void report(List<XmlElement> lost) {
-        if (lost != null) {
+        try {
             for (XmlElement stanza : lost) {
                 unsent.accept(stanza);
             }
+        } finally {
+            writeLock.lock();
+            try {
+                writing = false;
+                writerIdle.signalAll();
+            } finally {
+                writeLock.unlock();
+            }
         }
+    }
+
+    /** Waits until everything queued has been written (or the write failed), at most {@code timeout}. */
+    boolean awaitWritten(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        writeLock.lock();
+        try {
+            holdForBatch = false;
+            writerWork.signal();
+            while (writer != null && (writing || (pending.size() > 0 && writeFailure == null && writer.isAlive()))) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                writerIdle.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+            }
+            return writeFailure == null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** How long the write in progress has been under way (zero when none is): the server is not reading. */
+    Duration writeStalledFor() {
+        long started = writeStarted;
+        return started == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /** How long since bytes last arrived from the server (whitespace included). */
+    Duration quietFor() {
+        return Duration.ofNanos(System.nanoTime() - lastReceived);
     }
 
     /**
@@ -261,28 +364,19 @@ final class ComponentStream {
      * which ends {@link #read}. Waits at most {@code timeout} for a write in progress.
      */
     void closeStream(Duration timeout) {
+        writeLock.lock();
         try {
-            if (!writeLock.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (streamClosed || writer == null || writeFailure != null) {
                 return;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        List<XmlElement> lost = null;
-        try {
-            if (!streamClosed && output != null) {
-                streamClosed = true;
-                pending.append("</stream:stream>");
-                writePending();
-            }
-        } catch (IOException e) {
-            // the connection is gone already: nothing left to end politely
-            lost = takeBatched();
+            streamClosed = true;
+            pending.append("</stream:stream>");
+            holdForBatch = false;
+            writerWork.signal();
         } finally {
             writeLock.unlock();
-            report(lost);
         }
+        awaitWritten(timeout);
     }
 
     /** True once we have ended the stream: a write failing now is expected, not a broken connection. */
@@ -323,13 +417,19 @@ final class ComponentStream {
         @Override
         public int read() throws IOException {
             flushBatch();
-            return super.read();
+            int b = super.read();
+            lastReceived = System.nanoTime();
+            return b;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             flushBatch();
-            return super.read(b, off, len);
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                lastReceived = System.nanoTime();
+            }
+            return n;
         }
     }
 }

@@ -20,7 +20,9 @@ import java.util.logging.Logger;
  * until SIGTERM (or Ctrl-C), then answers what is pending and closes the stream.
  *
  * <p>Exit status 2: a bad command line or option (one line on stderr naming the key and value),
- * or the server refused the component's credentials before the first connection succeeded.
+ * or, before the first connection succeeded, the server refused the component for good
+ * ({@code not-authorized}, {@code host-unknown}, {@code conflict}) or its host did not resolve
+ * (one SEVERE line naming the server and the cause).
  * With {@code --check} ({@link ConnectionCheck}): 0 healthy, 1 not.
  */
 public final class Main {
@@ -103,7 +105,7 @@ public final class Main {
             Thread.currentThread().interrupt();
             proxy.close();
         }
-        return proxy.failure().isPresent() ? USAGE : OK;
+        return proxy.gaveUp() ? USAGE : OK;
     }
 
     /**

@@ -48,7 +48,7 @@ public final class StandaloneProxy implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private volatile StreamErrorException fatal;
+    private volatile java.io.IOException fatal;
     /** Sees every received stanza first and keeps those it returns true for from the core (--check's ping answer). */
     private volatile Predicate<XmlElement> tap = stanza -> false;
 
@@ -61,7 +61,7 @@ public final class StandaloneProxy implements AutoCloseable {
         connection.onUnsent(outbox::notSent);
         this.core = new ProxyCore<>(settings.proxy(), settings.proxyAddress(), outbox);
         this.core.setAdmins(settings.admins()::lists);
-        this.dispatcher = new StanzaDispatcher(core, outbox, counters);
+        this.dispatcher = new StanzaDispatcher(core, outbox, counters, settings.limits());
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "client-proxy-ticker-" + settings.componentDomain());
             t.setDaemon(true);
@@ -141,9 +141,17 @@ public final class StandaloneProxy implements AutoCloseable {
         return true;
     }
 
-    /** Why the proxy gave up on its own: the server refused the component before it was ever connected. */
+    /**
+     * Why the proxy gave up on its own, when the server refused the component with a stream error
+     * before it was ever connected ({@code not-authorized}, {@code host-unknown}, {@code conflict}).
+     */
     public Optional<StreamErrorException> failure() {
-        return Optional.ofNullable(fatal);
+        return fatal instanceof StreamErrorException e ? Optional.of(e) : Optional.empty();
+    }
+
+    /** True when the proxy stopped on its own: a failure before the first connection that retrying would not cure. */
+    public boolean gaveUp() {
+        return fatal != null;
     }
 
     public boolean isTerminated() {
@@ -186,7 +194,18 @@ public final class StandaloneProxy implements AutoCloseable {
                 + " dropped=" + c.droppedTotal()
                 + " reconnects=" + counters.get(StandaloneCounter.RECONNECTS)
                 + " lost=" + counters.get(StandaloneCounter.LOST_REQUESTS)
-                + " internal-errors=" + counters.get(StandaloneCounter.INTERNAL_ERRORS);
+                + " internal-errors=" + counters.get(StandaloneCounter.INTERNAL_ERRORS)
+                + " over-limit=" + overLimit()
+                + " foreign=" + counters.get(StandaloneCounter.DROPPED_FOREIGN_DOMAIN);
+    }
+
+    /** Stanzas over a {@link StanzaLimits} limit, answered or dropped. */
+    private long overLimit() {
+        long n = counters.get(StandaloneCounter.REQUESTS_OVER_LIMIT);
+        for (StanzaLimits.Violation v : StanzaLimits.Violation.values()) {
+            n += counters.get(v.counter());
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------ control
@@ -259,6 +278,12 @@ public final class StandaloneProxy implements AutoCloseable {
 
     private void tick() {
         try {
+            connection.checkLiveness();
+        } catch (RuntimeException e) {
+            counters.count(StandaloneCounter.INTERNAL_ERRORS);
+            log.log(Level.WARNING, "liveness check failed", e);
+        }
+        try {
             core.tick();
         } catch (RuntimeException e) {
             counters.count(StandaloneCounter.INTERNAL_ERRORS);
@@ -309,7 +334,12 @@ public final class StandaloneProxy implements AutoCloseable {
         }
 
         @Override
-        public void gaveUp(StreamErrorException reason) {
+        public void refused(StanzaLimits.Refused stanza) {
+            dispatcher.refused(stanza);
+        }
+
+        @Override
+        public void gaveUp(java.io.IOException reason) {
             fatal = reason;
             // Not on this (the connection's) thread: close() waits for it to end.
             Thread stopper = new Thread(StandaloneProxy.this::close, "client-proxy-stop");

@@ -28,7 +28,11 @@ public record StandaloneSettings(
         Duration reconnectMin,
         Duration reconnectMax,
         Duration statsInterval,
-        SenderFilter admins) {
+        SenderFilter admins,
+        StanzaLimits limits,
+        Duration keepaliveInterval,
+        Duration readTimeout,
+        Duration writeTimeout) {
 
     public static final String SERVER_HOST = "server-host";
     public static final String SERVER_PORT = "server-port";
@@ -38,12 +42,24 @@ public record StandaloneSettings(
     public static final String RECONNECT_MAX = "reconnect-max";
     public static final String STATS_INTERVAL = "stats-interval";
     public static final String ADMINS = "admins";
+    public static final String KEEPALIVE_INTERVAL = "keepalive-interval";
+    public static final String READ_TIMEOUT = "read-timeout";
+    public static final String WRITE_TIMEOUT = "write-timeout";
 
     public static final String DEFAULT_SERVER_HOST = "127.0.0.1";
     public static final int DEFAULT_SERVER_PORT = 5347;
     public static final Duration DEFAULT_RECONNECT_MIN = Duration.ofSeconds(1);
     public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(60);
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(60);
+    /** A ping (XEP-0199) goes to the server after this long without anything received. */
+    public static final Duration DEFAULT_KEEPALIVE_INTERVAL = Duration.ofSeconds(30);
+    /**
+     * The stream is given up after this long without anything received: with a ping after
+     * {@link #DEFAULT_KEEPALIVE_INTERVAL}, a live server has had 30 s to answer it.
+     */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+    /** The stream is given up when one write to the socket takes longer than this. */
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     private static final String PROXY_ADDRESS_RULE =
             "a bare address the server routes to this component, such as proxy.example.com or svc@proxy.example.com";
@@ -73,6 +89,14 @@ public record StandaloneSettings(
         Objects.requireNonNull(admins, "admins");
         if (statsInterval == null || statsInterval.isNegative()) {
             throw new InvalidSettingException(STATS_INTERVAL, statsInterval, "an ISO-8601 duration such as PT60S, or PT0S for no summary");
+        }
+        Objects.requireNonNull(limits, "limits");
+        positive(KEEPALIVE_INTERVAL, keepaliveInterval);
+        positive(READ_TIMEOUT, readTimeout);
+        positive(WRITE_TIMEOUT, writeTimeout);
+        if (readTimeout.compareTo(keepaliveInterval) <= 0) {
+            throw new InvalidSettingException(READ_TIMEOUT, readTimeout, "must be longer than " + KEEPALIVE_INTERVAL
+                    + " (" + keepaliveInterval + "), or a quiet but live server would be given up before it is pinged");
         }
     }
 
@@ -129,8 +153,16 @@ public record StandaloneSettings(
         Duration reconnectMin = v.positiveDuration(RECONNECT_MIN, DEFAULT_RECONNECT_MIN);
         Duration reconnectMax = v.positiveDuration(RECONNECT_MAX, DEFAULT_RECONNECT_MAX);
         Duration statsInterval = v.nonNegativeDuration(STATS_INTERVAL, DEFAULT_STATS_INTERVAL, "for no summary");
+        StanzaLimits limits = new StanzaLimits(
+                v.integer(StanzaLimits.MAX_STANZA_SIZE, StanzaLimits.DEFAULT_MAX_BYTES),
+                v.integer(StanzaLimits.MAX_STANZA_DEPTH, StanzaLimits.DEFAULT_MAX_DEPTH),
+                v.integer(StanzaLimits.MAX_ATTRIBUTES, StanzaLimits.DEFAULT_MAX_ATTRIBUTES),
+                v.integer(StanzaLimits.MAX_NAME_LENGTH, StanzaLimits.DEFAULT_MAX_NAME_LENGTH));
         return new StandaloneSettings(proxySettings(v), host, port, componentDomain, proxyAddress, secret,
-                reconnectMin, reconnectMax, statsInterval, SenderFilter.parse(ADMINS, v.list(ADMINS)));
+                reconnectMin, reconnectMax, statsInterval, SenderFilter.parse(ADMINS, v.list(ADMINS)), limits,
+                v.positiveDuration(KEEPALIVE_INTERVAL, DEFAULT_KEEPALIVE_INTERVAL),
+                v.positiveDuration(READ_TIMEOUT, DEFAULT_READ_TIMEOUT),
+                v.positiveDuration(WRITE_TIMEOUT, DEFAULT_WRITE_TIMEOUT));
     }
 
     private static ProxySettings proxySettings(OptionValues v) {
@@ -173,7 +205,8 @@ public record StandaloneSettings(
                 + (proxyAddress.equals(componentDomain) ? "" : " (toward the target: " + proxyAddress + ")") + " at " + serverHost + ":" + serverPort
                 + " for " + proxy.target() + ", jat-mode " + proxy.jatMode().configName()
                 + ", request-timeout " + proxy.requestTimeout() + ", reconnect " + reconnectMin + ".." + reconnectMax
-                + ", stats-interval " + statsInterval + "]";
+                + ", stats-interval " + statsInterval + ", keepalive-interval " + keepaliveInterval
+                + ", read-timeout " + readTimeout + ", write-timeout " + writeTimeout + ", " + limits + "]";
     }
 
     /**

@@ -8,6 +8,7 @@ import io.clientproxy.core.ProxyCore;
 import io.clientproxy.core.StanzaError;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -41,12 +42,20 @@ final class StanzaDispatcher {
     private final ProxyCore<XmlElement> core;
     private final Outbox<XmlElement> outbox;
     private final StandaloneCounters counters;
+    private final StanzaLimits limits;
+    private final AtomicBoolean warnedForeign = new AtomicBoolean();
     private volatile boolean refusing;
 
     StanzaDispatcher(ProxyCore<XmlElement> core, Outbox<XmlElement> outbox, StandaloneCounters counters) {
+        this(core, outbox, counters, StanzaLimits.DEFAULTS);
+    }
+
+    StanzaDispatcher(ProxyCore<XmlElement> core, Outbox<XmlElement> outbox, StandaloneCounters counters,
+            StanzaLimits limits) {
         this.core = core;
         this.outbox = outbox;
         this.counters = counters;
+        this.limits = limits;
     }
 
     /** From now on new requests are answered "shutting down" instead of reaching the core. */
@@ -56,7 +65,9 @@ final class StanzaDispatcher {
 
     void dispatch(XmlElement stanza) {
         try {
-            if (refusing && isRequest(stanza)) {
+            if (isForeign(stanza)) {
+                dropForeign(stanza);
+            } else if (refusing && isRequest(stanza)) {
                 answer(stanza, SHUTTING_DOWN);
             } else {
                 route(stanza);
@@ -71,6 +82,63 @@ final class StanzaDispatcher {
                     log.log(Level.WARNING, "could not answer " + stanza.toXml(), again);
                 }
             }
+        }
+    }
+
+    /**
+     * A stanza over a {@link StanzaLimits} limit, skipped unparsed: a request is answered
+     * {@code policy-violation} (modify: it would pass if made smaller, RFC 6120 8.3.3.12) from
+     * the address it was sent to; anything else is dropped and counted by the limit.
+     */
+    void refused(StanzaLimits.Refused refused) {
+        XmlElement stanza = refused.stanza();
+        try {
+            if (stanza != null && isForeign(stanza)) {
+                dropForeign(stanza);
+                return;
+            }
+            if (stanza != null && isRequest(stanza) && stanza.attribute("id") != null
+                    && answer(stanza, new StanzaError(Condition.POLICY_VIOLATION, ErrorType.MODIFY,
+                            refused.violation().describe(limits)))) {
+                counters.count(StandaloneCounter.REQUESTS_OVER_LIMIT);
+            } else {
+                counters.count(refused.violation().counter());
+            }
+            if (log.isLoggable(Level.FINE)) {
+                log.fine("over the limit (" + refused.violation().key() + "): "
+                        + (stanza == null ? "a stanza whose own start tag was too large" : stanza.toXml()));
+            }
+        } catch (RuntimeException e) {
+            counters.count(StandaloneCounter.INTERNAL_ERRORS);
+            log.log(Level.WARNING, "failed on a stanza over a limit", e);
+        }
+    }
+
+    /**
+     * Addressed to a domain other than the component's (the server gives it to the wrong
+     * component): never acted on. A {@code to} of the component's domain with any local part or
+     * resource is ours; so is a stanza without {@code to} (the server means this stream).
+     */
+    private boolean isForeign(XmlElement stanza) {
+        String to = stanza.attribute("to");
+        if (to == null) {
+            return false;
+        }
+        Jid jid = jid(to);
+        return jid == null || !jid.domain().equalsIgnoreCase(core.component().domain());
+    }
+
+    private void dropForeign(XmlElement stanza) {
+        counters.count(StandaloneCounter.DROPPED_FOREIGN_DOMAIN);
+        if (warnedForeign.compareAndSet(false, true)) {
+            log.warning(() -> "the server sent this component (" + core.component() + ") a stanza addressed to "
+                    + stanza.attribute("to") + " (from " + stanza.attribute("from") + "); dropped, as will be every other"
+                    + " (counted as dropped/foreign-domain). Most likely several components share one listener that routes"
+                    + " every one of its domains to each connection: in ejabberd, an ejabberd_service listener with"
+                    + " several hosts and global_routes true (the default); set global_routes: false, or give each"
+                    + " component a listener of its own");
+        } else if (log.isLoggable(Level.FINE)) {
+            log.fine("not for this component, dropped: " + stanza.toXml());
         }
     }
 
@@ -92,14 +160,15 @@ final class StanzaDispatcher {
         }
     }
 
-    /** Answers an IQ request with an error, from the address it was sent to. */
-    private void answer(XmlElement request, StanzaError error) {
+    /** Answers an IQ request with an error, from the address it was sent to; false when it has no usable {@code from}. */
+    private boolean answer(XmlElement request, StanzaError error) {
         Jid from = jid(request.attribute("from"));
         if (from == null) {
-            return;
+            return false;
         }
         Jid to = jid(request.attribute("to"));
         outbox.error(request, to == null ? core.component() : to, from, error);
+        return true;
     }
 
     /** The defined condition of a stanza error (RFC 6120 8.3.3): the first child of {@code <error/>} in the stanzas namespace, or null. */

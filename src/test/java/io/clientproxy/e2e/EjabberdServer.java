@@ -414,6 +414,10 @@ public final class EjabberdServer implements XmppServer {
             for (Map.Entry<String, String> e : components.entrySet()) {
                 c.append("      ").append(yaml(e.getKey())).append(":\n        password: ").append(yaml(e.getValue())).append('\n');
             }
+            if (!b.globalRoutes) {
+                // Each connection then gets only the traffic of the host it authenticated as.
+                c.append("    global_routes: false\n");
+            }
         }
         c.append("acl:\n  local:\n    user_regexp: \"\"\n");
         c.append("access_rules:\n  local:\n    allow: local\n  c2s:\n    allow: all\n");
@@ -507,6 +511,7 @@ public final class EjabberdServer implements XmppServer {
         private final Map<String, String> components = new LinkedHashMap<>();
         private final List<String> extra = new ArrayList<>();
         private String logLevel = System.getProperty("ejabberd.log.level", "info");
+        private boolean globalRoutes = true;
 
         private Builder() {
         }
@@ -524,6 +529,15 @@ public final class EjabberdServer implements XmppServer {
         }
 
         /** ejabberd log level: none, emergency, alert, critical, error, warning, notice, info, debug. */
+        /**
+         * {@code global_routes} of the {@code ejabberd_service} listener: true (ejabberd's
+         * default) routes every host of the listener to each connection on it.
+         */
+        public Builder globalRoutes(boolean on) {
+            this.globalRoutes = on;
+            return this;
+        }
+
         public Builder logLevel(String level) {
             this.logLevel = Objects.requireNonNull(level);
             return this;

@@ -119,6 +119,8 @@ final class FakeComponentServer implements AutoCloseable {
         private final StanzaReader in;
         private final OutputStream out;
         private final BlockingQueue<XmlElement> received = new LinkedBlockingQueue<>();
+        private final java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        private volatile boolean stopReading;
 
         Session(Socket socket, StanzaReader in, OutputStream out, XmlElement header) {
             this.socket = socket;
@@ -130,13 +132,19 @@ final class FakeComponentServer implements AutoCloseable {
         private void readLoop() {
             try {
                 XmlElement e;
-                while ((e = in.next()) != null) {
+                while (true) {
+                    if (stopReading) {
+                        reading.await(); // never resumed: the socket is left to fill up
+                    }
+                    if ((e = in.next()) == null) {
+                        break;
+                    }
                     received.add(e);
                 }
                 // The component ended its stream: end ours, as a server does.
                 write(out, "</stream:stream>");
                 socket.close();
-            } catch (IOException e) {
+            } catch (IOException | InterruptedException e) {
                 // connection gone
             } finally {
                 received.add(END);
@@ -181,6 +189,15 @@ final class FakeComponentServer implements AutoCloseable {
                 }
             }
             return false;
+        }
+
+        /**
+         * From now on reads nothing more from the component (after the element being read), as a
+         * server that has stopped working but keeps the connection open: the component's writes
+         * fill the socket's buffers and then block.
+         */
+        void stopReading() {
+            stopReading = true;
         }
 
         /** Cuts the connection without a word, as a server crash would. */

@@ -177,6 +177,49 @@ class StandaloneJarIT {
         assertTrue(err.contains("not-authorized") && err.contains(prosody.host() + ":" + prosody.componentPort()), err);
     }
 
+    /** Exit status 2 and exactly one SEVERE line that contains every one of {@code expected}. */
+    private void exitsTwoWithOneLine(Process p, Path stderr, String... expected) throws Exception {
+        assertEquals(2, exitWithin(p, WAIT), () -> read(stderr));
+        String err = read(stderr);
+        List<String> severe = err.lines().filter(l -> l.contains(" SEVERE ")).toList();
+        assertEquals(1, severe.size(), err);
+        for (String e : expected) {
+            assertTrue(severe.get(0).contains(e), "'" + e + "' in: " + severe.get(0));
+        }
+        assertEquals(0, err.lines().filter(l -> l.contains("trying again")).count(), "not retried: " + err);
+    }
+
+    @Test
+    void aComponentDomainTheServerDoesNotKnowExitsTwo() throws Exception {
+        Path stderr = dir.resolve("stderr.txt");
+        Process p = launch(stderr, "--config", config().toString(), "--component-domain=unknown.localhost");
+        exitsTwoWithOneLine(p, stderr, "host-unknown", "unknown.localhost", prosody.host() + ":" + prosody.componentPort());
+    }
+
+    @Test
+    void aSecondInstanceOfTheSameComponentExitsTwo() throws Exception {
+        StandaloneProxy first = StandaloneProxy.start(StandaloneSettings.builder()
+                .server(prosody.host(), prosody.componentPort()).component(COMPONENT, SECRET).target("bot@localhost")
+                .statsInterval(Duration.ZERO).build());
+        try {
+            assertTrue(first.awaitConnected(WAIT));
+            Path stderr = dir.resolve("stderr.txt");
+            Process p = launch(stderr, "--config", config().toString());
+            exitsTwoWithOneLine(p, stderr, "conflict", COMPONENT);
+            assertTrue(first.isConnected(), "the first instance is left alone");
+            assertEquals(0, first.counters().get(StandaloneCounter.CONNECTION_LOSSES));
+        } finally {
+            first.close();
+        }
+    }
+
+    @Test
+    void aServerHostThatDoesNotResolveExitsTwo() throws Exception {
+        Path stderr = dir.resolve("stderr.txt");
+        Process p = launch(stderr, "--config", config().toString(), "--server-host=no-such-host.invalid");
+        exitsTwoWithOneLine(p, stderr, "no-such-host.invalid", "does not resolve");
+    }
+
     @Test
     void helpExitsZero() throws Exception {
         Path stderr = dir.resolve("stderr.txt");

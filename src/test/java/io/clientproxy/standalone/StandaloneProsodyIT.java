@@ -199,12 +199,20 @@ class StandaloneProsodyIT {
         return JidCreate.from(s);
     }
 
+    private static volatile ProsodyServer forLogs;
+
+    /** Another suite's Prosody, whose log {@link DumpLogOnFailure} prints. */
+    static void prosodyForLogs(ProsodyServer server) {
+        forLogs = server;
+    }
+
     /** Prints the tail of Prosody's log when a test fails. */
     static final class DumpLogOnFailure implements TestWatcher {
         @Override
         public void testFailed(ExtensionContext context, Throwable cause) {
-            if (prosody != null) {
-                System.err.println("=== " + context.getDisplayName() + " failed; Prosody log tail ===\n" + prosody.logTail(80));
+            ProsodyServer p = forLogs != null ? forLogs : prosody;
+            if (p != null) {
+                System.err.println("=== " + context.getDisplayName() + " failed; Prosody log tail ===\n" + p.logTail(80));
             }
         }
     }
