@@ -1,6 +1,7 @@
 package io.clientproxy.standalone;
 
 import io.clientproxy.core.Jid;
+import io.clientproxy.core.SubscriptionState;
 import io.clientproxy.core.TargetResource;
 import java.io.PrintStream;
 import java.security.SecureRandom;
@@ -63,10 +64,19 @@ final class ConnectionCheck {
             }
             step("connection", "ok, authenticated as " + settings.componentDomain());
 
-            if (!await(proxy.core()::isSubscribed)) {
-                step("subscription", "NOT approved within " + seconds(limit) + ": the account " + target
-                        + " must accept the presence subscription request from " + address
-                        + " (once, in any client; the bot's client may do it for it)");
+            // Wait for an answer: approved, denied, or bounced by the target's server.
+            await(() -> proxy.core().subscriptionState() != SubscriptionState.PENDING
+                    && proxy.core().subscriptionState() != SubscriptionState.NEVER_ASKED);
+            SubscriptionState state = proxy.core().subscriptionState();
+            if (state != SubscriptionState.SUBSCRIBED) {
+                String must = "the account " + target + " must accept the presence subscription request from "
+                        + address + " (once, in any client; the bot's client may do it for it)";
+                step("subscription", switch (state) {
+                    case DENIED -> "DENIED by " + target + ": " + must;
+                    case BOUNCING -> "BOUNCED by " + target + "'s server (the account does not exist, or its server "
+                            + "is unreachable): create the account, then " + must;
+                    default -> "NOT approved within " + seconds(limit) + ": " + must;
+                });
                 return verdict(false);
             }
             step("subscription", "approved by " + target);
