@@ -19,6 +19,11 @@ public enum Counter {
     BOUNCES,
     /** Pending requests answered with an error because nobody answered in time. */
     TIMEOUTS,
+    /**
+     * Pending requests settled without an answer because the same sender (full JID) sent a new
+     * request with the same id: its stream was replaced, so an answer could only reach the new one.
+     */
+    REQUESTS_SUPERSEDED,
     /** Error replies the proxy generated itself (all conditions). */
     ERRORS_SENT,
     /** Target resources that came online. */

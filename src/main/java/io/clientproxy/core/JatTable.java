@@ -44,8 +44,6 @@ final class JatTable<S> {
             "this service is serving too many senders; try again later");
     private static final StanzaError TOO_FAST = StanzaError.of(Condition.POLICY_VIOLATION,
             "too many requests from you; slow down");
-    private static final StanzaError DUPLICATE_ID = StanzaError.of(Condition.BAD_REQUEST,
-            "a request with this id from this address is still pending; use a new id");
 
     /** A shard's state; the shard object is its lock (padded: see {@link CacheLinePadding}). */
     private static final class Shard<S> extends CacheLinePadding {
@@ -104,8 +102,14 @@ final class JatTable<S> {
             if (mapping.rate != null && !mapping.rate.tryAcquire(now)) {
                 return TOO_FAST;
             }
-            if (mapping.pending(id) != null) {
-                return DUPLICATE_ID;
+            PendingRequest<S> earlier = mapping.pending(id);
+            if (earlier != null) {
+                // Ids are unique per stream, not forever: a sender whose stream dropped comes back
+                // with the same full JID and may use the id again. The earlier request can no
+                // longer be answered without its answer looking like this one's: it is settled
+                // without an answer, and its late answer, with its own forward number, is dropped.
+                settle(shard, earlier, now);
+                counters.count(Counter.REQUESTS_SUPERSEDED);
             }
             if (mapping.pendingCount() >= settings.maxPendingPerSender()) {
                 return TOO_MANY_FROM_SENDER;
@@ -118,6 +122,7 @@ final class JatTable<S> {
             resource.addInFlight(shard.index, 1);
             PendingRequest<S> request = new PendingRequest<>(mapping, id, stanza, addressUsed, type,
                     now + timeoutMillis, resource, false);
+            request.forward = mapping.nextForward();
             mapping.lastAddressUsed = addressUsed;
             shard.idle.remove(mapping);
             mapping.add(request);
@@ -328,26 +333,46 @@ final class JatTable<S> {
      * @param from  the full JID the reply came from
      * @return the settled {@link PendingRequest}, or the {@link DropReason} for the reply
      */
-    Outcome settleReply(String token, String id, Jid from, long now) {
+    Outcome settleReply(String token, String forwardId, Jid from, long now) {
         Shard<S> shard = shardOfTokenOrNull(token);
         if (shard == null) {
             return DropReason.UNKNOWN_TOKEN;
         }
         synchronized (shard) {
-            SenderMapping<S> mapping = byToken(shard, token);
-            if (mapping == null) {
-                return DropReason.UNKNOWN_TOKEN;
+            Outcome found = answered(shard, token, forwardId, from);
+            if (found instanceof PendingRequest<?>) {
+                @SuppressWarnings("unchecked")
+                PendingRequest<S> request = (PendingRequest<S>) found;
+                settle(shard, request, now);
             }
-            PendingRequest<S> request = mapping.pending(id);
-            if (request == null) {
-                return DropReason.NOT_PENDING;
-            }
-            if (!request.resource.jid().equals(from)) {
-                return DropReason.WRONG_RESOURCE;
-            }
-            settle(shard, request, now);
-            return request;
+            return found;
         }
+    }
+
+    /**
+     * The pending request a reply to {@code <component>/<token>} with id {@code forwardId} from
+     * {@code from} answers: the mapping's request with the sender's id that id carries, if its
+     * current forward has that number and went to {@code from}. Caller holds the shard lock.
+     *
+     * @return the {@link PendingRequest}, or the {@link DropReason}
+     */
+    private Outcome answered(Shard<S> shard, String token, String forwardId, Jid from) {
+        SenderMapping<S> mapping = byToken(shard, token);
+        if (mapping == null) {
+            return DropReason.UNKNOWN_TOKEN;
+        }
+        long forward = PendingRequest.forwardOf(forwardId);
+        if (forward < 0) {
+            return DropReason.NOT_PENDING;
+        }
+        PendingRequest<S> request = mapping.pending(forwardId, PendingRequest.senderIdStart(forwardId));
+        if (request == null || request.forward != (int) forward) {
+            return DropReason.NOT_PENDING;
+        }
+        if (!request.resource.jid().equals(from)) {
+            return DropReason.WRONG_RESOURCE;
+        }
+        return request;
     }
 
     /** A pending request and the resource it was with when a reply from there was matched to it. */
@@ -359,21 +384,19 @@ final class JatTable<S> {
      *
      * @return a {@link Held}, or the {@link DropReason} for the reply
      */
-    Outcome pendingReply(String token, String id, Jid from) {
+    Outcome pendingReply(String token, String forwardId, Jid from) {
         Shard<S> shard = shardOfTokenOrNull(token);
         if (shard == null) {
             return DropReason.UNKNOWN_TOKEN;
         }
         synchronized (shard) {
-            SenderMapping<S> mapping = byToken(shard, token);
-            if (mapping == null) {
-                return DropReason.UNKNOWN_TOKEN;
+            Outcome found = answered(shard, token, forwardId, from);
+            if (found instanceof PendingRequest<?>) {
+                @SuppressWarnings("unchecked")
+                PendingRequest<S> request = (PendingRequest<S>) found;
+                return new Held<>(request, request.resource);
             }
-            PendingRequest<S> request = mapping.pending(id);
-            if (request == null) {
-                return DropReason.NOT_PENDING;
-            }
-            return request.resource.jid().equals(from) ? new Held<>(request, request.resource) : DropReason.WRONG_RESOURCE;
+            return found;
         }
     }
 
@@ -458,6 +481,7 @@ final class JatTable<S> {
             }
             if (replacement != null && !request.outbound) {
                 request.leave(from);
+                request.forward = request.mapping.nextForward();
                 from.addInFlight(shard.index, -1);
                 replacement.addInFlight(shard.index, 1);
                 request.resource = replacement;

@@ -12,6 +12,21 @@ public interface Outbox<S> {
     void forward(S stanza, Jid from, Jid to);
 
     /**
+     * Send a copy of {@code request} (an IQ get or set) toward the target with its {@code from},
+     * {@code to} and {@code id} replaced. {@code id} is the value of the new id (the adapter
+     * escapes it as its XML needs): unique per forward, so an answer pairs with exactly the
+     * forward it answers.
+     */
+    void forwardRequest(S request, Jid from, Jid to, String id);
+
+    /**
+     * Send a copy of {@code answer} (the target's result or error) to the sender with its
+     * {@code from} and {@code to} replaced and the id of {@code request} exactly as the sender
+     * wrote it.
+     */
+    void forwardAnswer(S answer, S request, Jid from, Jid to);
+
+    /**
      * Answer {@code stanza} with an error: same element name and id, {@code type='error'}, the
      * given addresses and an {@code <error/>} child.
      */

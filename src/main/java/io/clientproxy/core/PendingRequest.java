@@ -19,6 +19,8 @@ final class PendingRequest<S> extends IntrusiveList.Node implements Outcome {
     TargetResource resource;
     /** Guarded by the shard lock. */
     boolean settled;
+    /** The number of its current forward toward the target; a new one each time it moves. Written under the shard lock. */
+    int forward;
     /** The resources it was on before {@link #resource} (null until it first moves); written under the shard lock. */
     volatile TargetResource[] tried;
 
@@ -36,6 +38,45 @@ final class PendingRequest<S> extends IntrusiveList.Node implements Outcome {
 
     Jid sender() {
         return mapping.sender;
+    }
+
+    /**
+     * The id the target sees: {@code <forward number in base 36>.<the sender's id>}. The number
+     * makes every forward distinct, so a late answer to an abandoned or timed-out forward never
+     * matches a later request that reuses the sender's id; the sender's id in it lets a reply find
+     * its request with the one look-up by sender id the mapping keeps (no second index).
+     */
+    String forwardId() {
+        return Integer.toUnsignedString(forward, 36) + FORWARD_SEPARATOR + id;
+    }
+
+    static final char FORWARD_SEPARATOR = '.';
+
+    /**
+     * The forward number in an id the target answered with (unsigned: it wraps after 2^32
+     * forwards of one sender, long after any of them can be pending), or -1L when the id is not
+     * one of ours.
+     */
+    static long forwardOf(String forwardId) {
+        int dot = forwardId.indexOf(FORWARD_SEPARATOR);
+        if (dot <= 0 || dot > 7) {
+            return -1L;
+        }
+        long n = 0;
+        for (int i = 0; i < dot; i++) {
+            char c = forwardId.charAt(i);
+            int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'z') ? c - 'a' + 10 : -1;
+            if (d < 0) {
+                return -1L;
+            }
+            n = n * 36 + d;
+        }
+        return n > 0xFFFF_FFFFL ? -1L : n;
+    }
+
+    /** Where the sender's id starts in an id the target answered with (call only when {@link #forwardOf} is not -1). */
+    static int senderIdStart(String forwardId) {
+        return forwardId.indexOf(FORWARD_SEPARATOR) + 1;
     }
 
     /** Whether it has been on {@code r} before: a get tries each resource at most once. */

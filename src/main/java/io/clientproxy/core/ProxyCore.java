@@ -339,7 +339,7 @@ public final class ProxyCore<S> {
                     + request.mapping.encoded + " -> " + resource.jid());
         }
         counters.count(Counter.REQUESTS_FORWARDED, table.shardOfSender(sender));
-        outbox.forward(stanza, request.mapping.encoded, resource.jid());
+        outbox.forwardRequest(stanza, request.mapping.encoded, resource.jid(), request.forwardId());
         if (!resource.isOnline()) {
             // The resource left between the pick and now, and the sweep may have missed this request.
             relocate(request, resource);
@@ -358,7 +358,7 @@ public final class ProxyCore<S> {
             log.finest("reply " + from + " id=" + id + " delivered " + request.addressUsed + " -> " + request.sender());
         }
         counters.count(Counter.REPLIES_DELIVERED, table.shardOfSender(request.sender()));
-        outbox.forward(stanza, request.addressUsed, request.sender());
+        outbox.forwardAnswer(stanza, request.stanza, request.addressUsed, request.sender());
     }
 
     /**
@@ -387,14 +387,14 @@ public final class ProxyCore<S> {
             drop(DropReason.NOT_PENDING, stanza);
         } else if (moved) {
             counters.count(Counter.REQUESTS_MOVED);
-            outbox.forward(request.stanza, request.mapping.encoded, replacement.jid());
+            outbox.forwardRequest(request.stanza, request.mapping.encoded, replacement.jid(), request.forwardId());
             if (!replacement.isOnline()) {
                 relocate(request, replacement);
             }
         } else if (request.type == IqType.GET) {
             // Every resource has had it: this is the target's answer.
             counters.count(Counter.REPLIES_DELIVERED, table.shardOfSender(request.sender()));
-            outbox.forward(stanza, request.addressUsed, request.sender());
+            outbox.forwardAnswer(stanza, request.stanza, request.addressUsed, request.sender());
         } else {
             reject(request.stanza, request.addressUsed, request.sender(), RESOURCE_BOUNCED);
         }
@@ -666,7 +666,7 @@ public final class ProxyCore<S> {
                 return;
             }
             counters.count(Counter.REQUESTS_MOVED);
-            outbox.forward(request.stanza, request.mapping.encoded, replacement.jid());
+            outbox.forwardRequest(request.stanza, request.mapping.encoded, replacement.jid(), request.forwardId());
             if (replacement.isOnline()) {
                 return;
             }

@@ -31,6 +31,8 @@ final class SenderMapping<S> extends IntrusiveList.Node {
     long idleSince;
     /** Null when rate limiting is off. */
     RateLimit rate;
+    /** Numbers this sender's forwards toward the target (see {@link PendingRequest#forwardId()}). */
+    private int forwards;
 
     SenderMapping(Jid sender, Jid encoded, int slot) {
         this.sender = sender;
@@ -38,11 +40,28 @@ final class SenderMapping<S> extends IntrusiveList.Node {
         this.slot = slot;
     }
 
+    /**
+     * The pending request whose sender's id is {@code text} from {@code start} on (the tail of a
+     * forward id), without cutting it out in the usual case of a single pending request.
+     */
+    PendingRequest<S> pending(String text, int start) {
+        if (many != null) {
+            return many.get(text.substring(start));
+        }
+        PendingRequest<S> s = single;
+        return s != null && s.id.length() == text.length() - start && text.startsWith(s.id, start) ? s : null;
+    }
+
     PendingRequest<S> pending(String id) {
         if (many != null) {
             return many.get(id);
         }
         return single != null && single.id.equals(id) ? single : null;
+    }
+
+    /** The number of a new forward: distinct from every other of this mapping while any can be pending. */
+    int nextForward() {
+        return ++forwards;
     }
 
     PendingRequest<S> outbound(String id) {

@@ -40,6 +40,17 @@ final class ElementOutbox implements Outbox<XmlElement> {
     }
 
     @Override
+    public void forwardRequest(XmlElement request, Jid from, Jid to, String id) {
+        send(request.withAttribute("from", from.toString()).withAttribute("to", to.toString()).withAttribute("id", id));
+    }
+
+    @Override
+    public void forwardAnswer(XmlElement answer, XmlElement request, Jid from, Jid to) {
+        send(answer.withAttribute("from", from.toString()).withAttribute("to", to.toString())
+                .withAttribute("id", request.attribute("id")));
+    }
+
+    @Override
     public void error(XmlElement stanza, Jid from, Jid to, StanzaError error) {
         send(errorReply(stanza, from, to, error));
     }

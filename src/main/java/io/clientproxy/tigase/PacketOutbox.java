@@ -36,12 +36,31 @@ final class PacketOutbox implements Outbox<Packet> {
 
     @Override
     public void forward(Packet stanza, Jid from, Jid to) {
-        Element copy = stanza.getElement().clone();
+        readdress(stanza.getElement().clone(), from, to);
+    }
+
+    private void readdress(Element copy, Jid from, Jid to) {
         JID fromJid = TigaseJids.toTigase(from);
         JID toJid = TigaseJids.toTigase(to);
         copy.setAttribute("from", fromJid.toString());
         copy.setAttribute("to", toJid.toString());
         send(copy, fromJid, toJid);
+    }
+
+    @Override
+    public void forwardRequest(Packet request, Jid from, Jid to, String id) {
+        Element copy = request.getElement().clone();
+        // Tigase keeps attribute values as written in XML: the value goes in escaped.
+        copy.setAttribute("id", XMLUtils.escape(id));
+        readdress(copy, from, to);
+    }
+
+    @Override
+    public void forwardAnswer(Packet answer, Packet request, Jid from, Jid to) {
+        Element copy = answer.getElement().clone();
+        // The sender's id exactly as the sender wrote it (Tigase keeps it raw).
+        copy.setAttribute("id", request.getElement().getAttributeStaticStr("id"));
+        readdress(copy, from, to);
     }
 
     @Override

@@ -16,6 +16,16 @@ final class SinkOutbox implements Outbox<Sink> {
     }
 
     @Override
+    public void forwardRequest(Sink request, Jid from, Jid to, String id) {
+        forward(request, from, to);
+    }
+
+    @Override
+    public void forwardAnswer(Sink answer, Sink request, Jid from, Jid to) {
+        forward(answer, from, to);
+    }
+
+    @Override
     public void error(Sink stanza, Jid from, Jid to, StanzaError error) {
         stanza.from = from;
         stanza.to = to;

@@ -56,7 +56,7 @@ class AccessControlTest {
         for (int i = 0; i < 3; i++) {
             Sent fwd = f.get("q", ALICE, "b" + i);
             assertEquals(Kind.FORWARD, fwd.kind());
-            f.answer("r", fwd, "b" + i);
+            f.answer("r", fwd);
             f.out.take();
         }
         f.request("q", ALICE, COMPONENT, "over", "get");
@@ -77,7 +77,7 @@ class AccessControlTest {
                 .allowedSenders(SenderFilter.parse(List.of("example.org")))).online("a");
         Sent fwd = f.get("q", BOB, "1");
         for (int i = 0; i < 20; i++) {
-            f.core.onIq("r", res("a"), fwd.from(), "1", "result", 0);
+            f.core.onIq("r", res("a"), fwd.from(), fwd.id(), "result", 0);
         }
         assertEquals(1, f.out.take().size(), "replies are not requests: one delivered, the rest dropped as duplicates");
         assertEquals(19, f.core.counters().get(DropReason.NOT_PENDING));

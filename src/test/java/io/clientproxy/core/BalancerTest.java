@@ -32,7 +32,7 @@ class BalancerTest {
             assertEquals(RecordingOutbox.Kind.FORWARD, fwd.kind(), fwd.toString());
             count.merge(fwd.to().resource(), 1, Integer::sum);
             if (answer) {
-                f.answer("r", fwd, id);
+                f.answer("r", fwd);
                 f.out.take();
             }
         }
@@ -99,7 +99,7 @@ class BalancerTest {
         for (int i = 0; i < senders; i++) {
             Sent fwd = f.get("q", sender(i), "1");
             before.put(i, fwd.to().resource());
-            f.answer("r", fwd, "1");
+            f.answer("r", fwd);
             f.out.take();
         }
         Map<String, Integer> share = new HashMap<>();
@@ -110,7 +110,7 @@ class BalancerTest {
         for (int i = 0; i < senders; i++) {
             Sent again = f.get("q", sender(i), "2");
             assertEquals(before.get(i), again.to().resource(), "same sender, same resource");
-            f.answer("r", again, "2");
+            f.answer("r", again);
             f.out.take();
         }
         f.offline("b");
@@ -123,7 +123,7 @@ class BalancerTest {
             } else {
                 assertEquals(was, after.to().resource(), "senders of the other resources stay");
             }
-            f.answer("r", after, "3");
+            f.answer("r", after);
             f.out.take();
         }
         assertEquals(3, movedTo.size(), "b's senders spread over the other three: " + movedTo);
@@ -131,7 +131,7 @@ class BalancerTest {
         for (int i = 0; i < senders; i++) {
             Sent back = f.get("q", sender(i), "4");
             assertEquals(before.get(i), back.to().resource(), "b's senders return to b, nobody else moves");
-            f.answer("r", back, "4");
+            f.answer("r", back);
             f.out.take();
         }
     }

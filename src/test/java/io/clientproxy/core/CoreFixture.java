@@ -59,9 +59,9 @@ final class CoreFixture {
         core.onIq(label, from, to, id, type, 1);
     }
 
-    /** The target's resource answers the forwarded stanza {@code fwd} with a result. */
-    void answer(String label, RecordingOutbox.Sent fwd, String id) {
-        core.onIq(label, fwd.to(), fwd.from(), id, "result", 0);
+    /** The target's resource answers the forwarded stanza {@code fwd} with a result, with the id it carried. */
+    void answer(String label, RecordingOutbox.Sent fwd) {
+        core.onIq(label, fwd.to(), fwd.from(), fwd.id(), "result", 0);
     }
 
     void advance(Duration d) {

@@ -20,7 +20,7 @@ class OutboundRequestTest {
     private static Jid mapAlice(CoreFixture f) {
         f.request("q", ALICE, USED, "in1", "get");
         Sent fwd = f.out.one();
-        f.answer("r", fwd, "in1");
+        f.answer("r", fwd);
         f.out.take();
         return fwd.from();
     }

@@ -40,7 +40,7 @@ class ProxyCoreBoundsTest {
         java.util.List<Sent> forwarded = oneFromEachOf(200, f, 40);
         assertEquals(40, forwarded.size());
         assertEquals(40, f.core.pendingCount());
-        f.answer("r", forwarded.get(0), "1");
+        f.answer("r", forwarded.get(0));
         f.out.take();
         f.request("late", Jid.parse("late@example.com/r"), COMPONENT, "1", "get");
         assertEquals(Kind.FORWARD, f.out.one().kind(), "room for exactly one more");
@@ -55,7 +55,7 @@ class ProxyCoreBoundsTest {
         java.util.List<Sent> forwarded = oneFromEachOf(700, f, 512);
         assertTrue(forwarded.size() >= 512 - 32, "admitted " + forwarded.size());
         for (Sent fwd : forwarded) {
-            f.answer("r", fwd, "1");
+            f.answer("r", fwd);
         }
         assertEquals(forwarded.size(), f.out.take().size());
         assertEquals(0, f.core.pendingCount());
@@ -88,28 +88,52 @@ class ProxyCoreBoundsTest {
         f.request("q3", ALICE, COMPONENT, "3", "get");
         assertEquals(Condition.RESOURCE_CONSTRAINT, f.out.one().error().condition());
         assertEquals(Kind.FORWARD, f.get("other", BOB, "1").kind());
-        f.answer("r", first, "1");
+        f.answer("r", first);
         f.out.take();
         assertEquals(Kind.FORWARD, f.get("q3-again", ALICE, "3").kind(), "room again once one is answered");
     }
 
     @Test
-    void aSecondRequestWithAPendingIdIsRefusedNotMixedUp() {
+    void aSecondRequestWithAPendingIdSupersedesTheFirstAndTheAnswersDoNotCross() {
+        // Ids are unique per stream: the sender's stream dropped and it came back with the same
+        // full JID and the same id. The first request can no longer get an answer of its own.
         CoreFixture f = new CoreFixture().online("a");
-        Sent fwd = f.get("q1", ALICE, "dup");
-        f.request("q2", ALICE, COMPONENT, "dup", "get");
-        Sent err = f.out.one();
-        assertEquals("q2", err.stanza());
-        assertEquals(Condition.BAD_REQUEST, err.error().condition());
-        f.answer("r", fwd, "dup");
-        assertEquals("r", f.out.one().stanza());
+        Sent first = f.get("q1", ALICE, "dup");
+        Sent second = f.get("q2", ALICE, "dup");
+        assertEquals(Kind.FORWARD, second.kind());
+        assertEquals("q2", second.stanza());
+        assertNotEquals(first.id(), second.id(), "each forward has its own id");
+        assertEquals(1, f.core.pendingCount());
+        f.answer("late-answer-to-q1", first);
+        assertTrue(f.out.take().isEmpty(), "the first's late answer reaches nobody");
+        assertEquals(1, f.core.counters().get(DropReason.NOT_PENDING));
+        f.answer("answer-to-q2", second);
+        assertEquals("answer-to-q2", f.out.one().stanza());
+        f.core.tick();
+        f.advance(Duration.ofMinutes(1));
+        f.core.tick();
+        assertTrue(f.out.take().isEmpty(), "no timeout for the superseded one: it gets nothing at all");
+        assertEquals(1, f.core.counters().get(Counter.REQUESTS_SUPERSEDED));
+    }
+
+    @Test
+    void anAnswerWithTheSendersIdInsteadOfTheForwardsIsNotAnAnswer() {
+        CoreFixture f = new CoreFixture().online("a");
+        Sent fwd = f.get("q", ALICE, "7");
+        for (String id : new String[] {"7", "2.7", "1.8", "1.", ".7", "zzzzzzzz.7", "-1.7"}) {
+            f.core.onIq("r", fwd.to(), fwd.from(), id, "result", 0);
+        }
+        assertTrue(f.out.take().isEmpty());
+        assertEquals(7, f.core.counters().get(DropReason.NOT_PENDING));
+        f.answer("r", fwd);
+        assertEquals(ALICE, f.out.one().to());
     }
 
     @Test
     void idleMappingsExpireAndTheirTokensStopWorking() {
         CoreFixture f = new CoreFixture(b -> b.jatIdleTimeout(Duration.ofMinutes(1))).online("a");
         Sent fwd = f.get("q", ALICE, "1");
-        f.answer("r", fwd, "1");
+        f.answer("r", fwd);
         f.out.take();
         assertEquals(1, f.core.mappingCount());
         f.advance(Duration.ofSeconds(59));
@@ -118,7 +142,7 @@ class ProxyCoreBoundsTest {
         f.advance(Duration.ofSeconds(1));
         f.core.tick();
         assertEquals(0, f.core.mappingCount());
-        f.answer("stale", fwd, "1");
+        f.answer("stale", fwd);
         assertTrue(f.out.take().isEmpty());
         assertEquals(1, f.core.counters().get(DropReason.UNKNOWN_TOKEN));
         Sent again = f.get("q", ALICE, "2");
@@ -130,7 +154,7 @@ class ProxyCoreBoundsTest {
     void aTokenOfAnExpiredMappingDoesNotReachTheMappingNowInItsSlot() {
         CoreFixture f = new CoreFixture(b -> b.jatIdleTimeout(Duration.ofMinutes(1))).online("a");
         Sent old = f.get("q", ALICE, "1");
-        f.answer("r", old, "1");
+        f.answer("r", old);
         f.out.take();
         f.advance(Duration.ofMinutes(1));
         f.core.tick();
@@ -139,11 +163,11 @@ class ProxyCoreBoundsTest {
         String newToken = now.from().resource();
         assertEquals(oldToken.substring(0, 5), newToken.substring(0, 5), "same shard and slot");
         assertNotEquals(oldToken, newToken);
-        f.answer("forged", old, "2");
+        f.answer("forged", old);
         assertTrue(f.out.take().isEmpty(), "a reply to the old token is dropped");
         assertEquals(1, f.core.counters().get(DropReason.UNKNOWN_TOKEN));
         assertEquals(1, f.core.pendingCount());
-        f.answer("real", now, "2");
+        f.answer("real", now);
         Sent back = f.out.one();
         assertEquals("real", back.stanza());
         assertEquals(ALICE, back.to());
@@ -163,11 +187,11 @@ class ProxyCoreBoundsTest {
             java.util.Collections.reverse(fwds);
             for (Sent fwd : fwds) {
                 String id = fwd.stanza().replace("q", "r" + round + "-");
-                f.answer("a-" + id, fwd, id);
+                f.answer("a-" + id, fwd);
                 Sent back = f.out.one();
                 assertEquals("a-" + id, back.stanza());
                 assertEquals(ALICE, back.to());
-                f.answer("again-" + id, fwd, id);
+                f.answer("again-" + id, fwd);
                 assertTrue(f.out.take().isEmpty(), "answered once only");
             }
             assertEquals(0, f.core.pendingCount());
@@ -183,7 +207,7 @@ class ProxyCoreBoundsTest {
         Sent fwd = f.get("q", ALICE, "1");
         f.advance(Duration.ofSeconds(20));
         f.core.tick();
-        f.answer("r", fwd, "1");
+        f.answer("r", fwd);
         assertEquals(ALICE, f.out.one().to());
     }
 
@@ -195,13 +219,13 @@ class ProxyCoreBoundsTest {
         Jid carol = Jid.parse("carol@example.net/x");
         f.request("q", carol, COMPONENT, "1", "get");
         assertEquals(Condition.RESOURCE_CONSTRAINT, f.out.one().error().condition(), "all mappings busy");
-        f.answer("r", alice, "1");
+        f.answer("r", alice);
         f.out.take();
         assertEquals(Kind.FORWARD, f.get("q", carol, "1").kind(), "the idle mapping made room");
         assertEquals(2, f.core.mappingCount());
-        f.answer("late", alice, "1");
+        f.answer("late", alice);
         assertTrue(f.out.take().isEmpty());
-        f.answer("r", bob, "1");
+        f.answer("r", bob);
         assertEquals(BOB, f.out.one().to());
     }
 

@@ -22,7 +22,7 @@ class ProxyCoreConcurrencyTest {
     private static final Jid COMPONENT = Jid.parse("proxy.example.com");
     private static final Jid TARGET = Jid.parse("bot@example.com");
 
-    record Forwarded(String label, Jid from, Jid to) {}
+    record Forwarded(String label, Jid from, Jid to, String id) {}
 
     @Test
     void everyRequestGetsExactlyOneAnswerUnderResourceChurn() throws Exception {
@@ -37,11 +37,18 @@ class ProxyCoreConcurrencyTest {
         Outbox<String> outbox = new Outbox<>() {
             @Override
             public void forward(String stanza, Jid from, Jid to) {
-                if (to.hasBare(TARGET.bare())) {
-                    toTarget.add(new Forwarded(stanza, from, to));
-                } else {
-                    answer(stanza.substring("reply:".length()));
-                }
+                throw new AssertionError("only requests and their answers here: " + stanza);
+            }
+
+            @Override
+            public void forwardRequest(String request, Jid from, Jid to, String id) {
+                toTarget.add(new Forwarded(request, from, to, id));
+            }
+
+            @Override
+            public void forwardAnswer(String answer, String request, Jid from, Jid to) {
+                assertEquals("reply:" + request, answer.substring(0, answer.lastIndexOf('@')), "the answer to its own request");
+                answer(request);
             }
 
             @Override
@@ -89,8 +96,7 @@ class ProxyCoreConcurrencyTest {
                     }
                     // An online resource answers; for one that is gone the server answers with an error from it.
                     String type = reallyOnline.getOrDefault(f.to(), false) ? "result" : "error";
-                    String id = f.label().substring(f.label().indexOf('#') + 1);
-                    core.onIq("reply:" + f.label(), f.to(), f.from(), id, type, 1);
+                    core.onIq("reply:" + f.label() + "@" + f.id(), f.to(), f.from(), f.id(), type, 1);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -5,6 +5,7 @@ import static io.clientproxy.core.CoreFixture.BOB;
 import static io.clientproxy.core.CoreFixture.COMPONENT;
 import static io.clientproxy.core.CoreFixture.res;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clientproxy.core.RecordingOutbox.Kind;
@@ -38,7 +39,7 @@ class ProxyCoreFailureTest {
         assertEquals(ALICE, err.to());
         f.core.tick();
         assertTrue(f.out.take().isEmpty(), "a timeout is sent once");
-        f.answer("late", fwd, "1");
+        f.answer("late", fwd);
         assertTrue(f.out.take().isEmpty(), "a late reply is dropped");
         assertEquals(1, f.core.counters().get(DropReason.NOT_PENDING));
         assertEquals(1, f.core.counters().get(Counter.TIMEOUTS));
@@ -53,7 +54,7 @@ class ProxyCoreFailureTest {
         f.advance(Duration.ofSeconds(7));
         f.core.tick();
         assertEquals("first", f.out.one().stanza());
-        f.answer("answer", second, "1");
+        f.answer("answer", second);
         assertEquals("answer", f.out.one().stanza());
         f.advance(Duration.ofSeconds(10));
         f.core.tick();
@@ -72,9 +73,11 @@ class ProxyCoreFailureTest {
         assertEquals("q", moved.stanza());
         assertEquals(res(other), moved.to());
         assertEquals(fwd.from(), moved.from(), "same encoded address, so the answer maps back");
-        f.core.onIq("late-from-gone", res(holder), fwd.from(), "1", "result", 0);
+        assertNotEquals(fwd.id(), moved.id(), "a new forward, a new id");
+        f.core.onIq("late-from-gone", res(holder), fwd.from(), fwd.id(), "result", 0);
+        f.core.onIq("late-from-gone", res(holder), fwd.from(), moved.id(), "result", 0);
         assertTrue(f.out.take().isEmpty(), "the resource that left no longer holds it");
-        f.core.onIq("answer", res(other), fwd.from(), "1", "result", 0);
+        f.core.onIq("answer", res(other), fwd.from(), moved.id(), "result", 0);
         assertEquals(ALICE, f.out.one().to());
         assertEquals(1, f.core.counters().get(Counter.REQUESTS_MOVED));
     }
@@ -126,7 +129,7 @@ class ProxyCoreFailureTest {
             for (int i = 0; i < 300; i++) {
                 Sent fwd = f.get("q", ALICE, "id" + i);
                 seen.merge(fwd.to(), 1, Integer::sum);
-                f.answer("r", fwd, "id" + i);
+                f.answer("r", fwd);
                 assertEquals(ALICE, f.out.one().to());
             }
             assertTrue(!seen.containsKey(res(leaving)), "nothing goes to the resource that left");

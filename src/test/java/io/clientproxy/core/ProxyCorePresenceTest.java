@@ -110,7 +110,7 @@ class ProxyCorePresenceTest {
         assertEquals(2, f.core.resources().size());
         assertEquals(SubscriptionState.BOUNCING, f.core.subscriptionState());
         assertEquals(1, f.core.counters().get(Counter.SUBSCRIPTION_BOUNCES));
-        f.answer("r", fwd, "1");
+        f.answer("r", fwd);
         assertEquals(ALICE, f.out.one().to(), "requests go on meanwhile");
         f.advance(Duration.ofSeconds(4));
         f.core.tick();

@@ -69,7 +69,7 @@ class ProxyCoreRoutingTest {
         CoreFixture f = new CoreFixture(b -> b.jatMode(JatMode.TRANSPARENT)).online("a");
         Sent fwd = f.get("q", ALICE, "7");
         assertEquals(COMPONENT.withResource(ALICE.toString()), fwd.from());
-        f.answer("r", fwd, "7");
+        f.answer("r", fwd);
         Sent back = f.out.one();
         assertEquals(ALICE, back.to());
         assertEquals(COMPONENT, back.from());
@@ -96,7 +96,7 @@ class ProxyCoreRoutingTest {
         Jid used = Jid.parse(address);
         f.request("q", ALICE, used, "42", "get");
         Sent fwd = f.out.one();
-        f.core.onIq("result-payload", res("a"), fwd.from(), "42", "result", 1);
+        f.core.onIq("result-payload", res("a"), fwd.from(), fwd.id(), "result", 1);
         Sent back = f.out.one();
         assertEquals(Kind.FORWARD, back.kind());
         assertEquals("result-payload", back.stanza());
@@ -110,7 +110,7 @@ class ProxyCoreRoutingTest {
     void errorReplyIsTranslatedLikeAResult() {
         CoreFixture f = new CoreFixture().online("a");
         Sent fwd = f.get("q", ALICE, "1");
-        f.core.onIq("error-with-text", res("a"), fwd.from(), "1", "error", 2);
+        f.core.onIq("error-with-text", res("a"), fwd.from(), fwd.id(), "error", 2);
         Sent back = f.out.one();
         assertEquals("error-with-text", back.stanza());
         assertEquals(ALICE, back.to());
@@ -123,9 +123,9 @@ class ProxyCoreRoutingTest {
         Sent fl = f.get("ql", ALICE_LAPTOP, "same");
         Sent fb = f.get("qb", BOB, "same");
         // Answer in another order than asked.
-        f.answer("rb", fb, "same");
-        f.answer("ra", fa, "same");
-        f.answer("rl", fl, "same");
+        f.answer("rb", fb);
+        f.answer("ra", fa);
+        f.answer("rl", fl);
         List<Sent> replies = f.out.take();
         assertEquals(List.of("rb", "ra", "rl"), replies.stream().map(Sent::stanza).toList());
         assertEquals(List.of(BOB, ALICE, ALICE_LAPTOP), replies.stream().map(Sent::to).toList());
@@ -154,8 +154,8 @@ class ProxyCoreRoutingTest {
     void duplicateReplyIsDropped() {
         CoreFixture f = new CoreFixture().online("a");
         Sent fwd = f.get("q", ALICE, "1");
-        f.answer("first", fwd, "1");
-        f.answer("second", fwd, "1");
+        f.answer("first", fwd);
+        f.answer("second", fwd);
         assertEquals(List.of("first"), f.out.take().stream().map(Sent::stanza).toList());
         assertEquals(1, f.core.counters().get(DropReason.NOT_PENDING));
     }
@@ -165,10 +165,10 @@ class ProxyCoreRoutingTest {
         CoreFixture f = new CoreFixture().online("a", "b");
         Sent fwd = f.get("q", ALICE, "1");
         Jid other = fwd.to().equals(res("a")) ? res("b") : res("a");
-        f.core.onIq("forged", other, fwd.from(), "1", "result", 0);
+        f.core.onIq("forged", other, fwd.from(), fwd.id(), "result", 0);
         assertTrue(f.out.take().isEmpty());
         assertEquals(1, f.core.counters().get(DropReason.WRONG_RESOURCE));
-        f.answer("real", fwd, "1");
+        f.answer("real", fwd);
         assertEquals("real", f.out.one().stanza());
     }
 
@@ -176,8 +176,8 @@ class ProxyCoreRoutingTest {
     void replyFromAnotherAccountIsDropped() {
         CoreFixture f = new CoreFixture().online("a");
         Sent fwd = f.get("q", ALICE, "1");
-        f.core.onIq("forged", BOB, fwd.from(), "1", "result", 0);
-        f.core.onIq("forged", Jid.parse("bot@evil.example/a"), fwd.from(), "1", "result", 0);
+        f.core.onIq("forged", BOB, fwd.from(), fwd.id(), "result", 0);
+        f.core.onIq("forged", Jid.parse("bot@evil.example/a"), fwd.from(), fwd.id(), "result", 0);
         assertTrue(f.out.take().isEmpty());
         assertEquals(2, f.core.counters().get(DropReason.NOT_FROM_TARGET));
         assertEquals(1, f.core.pendingCount());
@@ -188,7 +188,7 @@ class ProxyCoreRoutingTest {
         CoreFixture f = new CoreFixture().online("a");
         Sent fwd = f.get("q", ALICE, "1");
         // What a server sends when it cannot deliver to that full JID: an error from it.
-        f.core.onIq("server-error", fwd.to(), fwd.from(), "1", "error", 2);
+        f.core.onIq("server-error", fwd.to(), fwd.from(), fwd.id(), "error", 2);
         Sent back = f.out.one();
         assertEquals("server-error", back.stanza());
         assertEquals(ALICE, back.to());

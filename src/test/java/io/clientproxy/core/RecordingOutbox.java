@@ -10,7 +10,15 @@ final class RecordingOutbox implements Outbox<String> {
     enum Kind { FORWARD, ERROR, PRESENCE, RESULT }
 
     /** One outgoing stanza; {@code stanza} is the test's label of the stanza it answers or copies. */
-    record Sent(Kind kind, String stanza, Jid from, Jid to, StanzaError error, String presenceType) {
+    /**
+     * @param id for a request forwarded toward the target, the id it carries (what the target
+     *           answers with); null otherwise
+     */
+    record Sent(Kind kind, String stanza, Jid from, Jid to, StanzaError error, String presenceType, String id) {
+        Sent(Kind kind, String stanza, Jid from, Jid to, StanzaError error, String presenceType) {
+            this(kind, stanza, from, to, error, presenceType, null);
+        }
+
         @Override
         public String toString() {
             return kind + " " + stanza + " " + from + " -> " + to
@@ -24,6 +32,17 @@ final class RecordingOutbox implements Outbox<String> {
     @Override
     public void forward(String stanza, Jid from, Jid to) {
         sent.add(new Sent(Kind.FORWARD, stanza, from, to, null, null));
+    }
+
+    @Override
+    public void forwardRequest(String request, Jid from, Jid to, String id) {
+        sent.add(new Sent(Kind.FORWARD, request, from, to, null, null, id));
+    }
+
+    /** Recorded as a forward of the answer (its label), to the sender. */
+    @Override
+    public void forwardAnswer(String answer, String request, Jid from, Jid to) {
+        sent.add(new Sent(Kind.FORWARD, answer, from, to, null, null));
     }
 
     @Override

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 class ResourceBounceTest {
 
     /** The resource holding {@code fwd} answers it with an error of this condition. */
-    private static void bounce(CoreFixture f, String label, Sent fwd, String id, String condition) {
-        f.core.onIq(label, fwd.to(), fwd.from(), id, "error", 1, null, condition);
+    private static void bounce(CoreFixture f, String label, Sent fwd, String condition) {
+        f.core.onIq(label, fwd.to(), fwd.from(), fwd.id(), "error", 1, null, condition);
     }
 
     private static String other(String resource) {
@@ -38,13 +38,13 @@ class ResourceBounceTest {
     void aBouncedGetMovesToAnotherResourceAndIsAnsweredOnce(String condition) {
         CoreFixture f = new CoreFixture().online("a", "b");
         Sent fwd = f.get("q", ALICE, "1");
-        bounce(f, "bounce", fwd, "1", condition);
+        bounce(f, "bounce", fwd, condition);
         Sent moved = f.out.one();
         assertEquals(Kind.FORWARD, moved.kind());
         assertEquals("q", moved.stanza(), "the request itself moves, not the error");
         assertEquals(res(other(fwd.to().resource())), moved.to());
         assertEquals(fwd.from(), moved.from());
-        f.core.onIq("answer", moved.to(), moved.from(), "1", "result", 0);
+        f.core.onIq("answer", moved.to(), moved.from(), moved.id(), "result", 0);
         Sent answer = f.out.one();
         assertEquals("answer", answer.stanza());
         assertEquals(ALICE, answer.to());
@@ -60,7 +60,7 @@ class ResourceBounceTest {
         CoreFixture f = new CoreFixture().online("a", "b");
         f.request("s", ALICE, COMPONENT, "1", "set");
         Sent fwd = f.out.one();
-        bounce(f, "bounce", fwd, "1", "recipient-unavailable");
+        bounce(f, "bounce", fwd, "recipient-unavailable");
         Sent err = f.out.one();
         assertEquals(Kind.ERROR, err.kind());
         assertEquals("s", err.stanza());
@@ -78,14 +78,14 @@ class ResourceBounceTest {
         Set<Jid> tried = new HashSet<>();
         tried.add(fwd.to());
         for (int i = 0; i < 2; i++) {
-            bounce(f, "bounce" + i, fwd, "1", "service-unavailable");
+            bounce(f, "bounce" + i, fwd, "service-unavailable");
             fwd = f.out.one();
             assertEquals(Kind.FORWARD, fwd.kind());
             assertTrue(tried.add(fwd.to()), "a resource it has not been on: " + fwd.to());
         }
         // A bot that answers service-unavailable itself (it does not support the request) looks
         // the same; after every resource said so, that is the answer.
-        bounce(f, "last", fwd, "1", "service-unavailable");
+        bounce(f, "last", fwd, "service-unavailable");
         Sent answer = f.out.one();
         assertEquals(Kind.FORWARD, answer.kind());
         assertEquals("last", answer.stanza());
@@ -99,7 +99,7 @@ class ResourceBounceTest {
         CoreFixture f = new CoreFixture(b -> b, new Balancer.RoundRobin(), ProxyCore.DEFAULT_SHARDS).online("a", "b");
         Sent fwd = f.get("q", ALICE, "1");
         String bounced = fwd.to().resource();
-        bounce(f, "bounce", fwd, "1", "recipient-unavailable");
+        bounce(f, "bounce", fwd, "recipient-unavailable");
         f.out.take();
         for (int i = 0; i < 4; i++) {
             assertNotEquals(res(bounced), f.get("n" + i, BOB, "n" + i).to(), "new requests avoid it");
@@ -111,7 +111,7 @@ class ResourceBounceTest {
         }
         assertTrue(used.contains(res(bounced)), "used again after " + ProxyCore.SUSPECT_MILLIS + " ms: " + used);
 
-        bounce(f, "again", f.get("x", ALICE, "x"), "x", "recipient-unavailable");
+        bounce(f, "again", f.get("x", ALICE, "x"), "recipient-unavailable");
         f.out.take();
         f.online(bounced, 0);
         used.clear();
@@ -125,7 +125,7 @@ class ResourceBounceTest {
     void whenEveryResourceBouncedTheyAreAllStillUsed() {
         CoreFixture f = new CoreFixture().online("a");
         Sent fwd = f.get("q", ALICE, "1");
-        bounce(f, "bounce", fwd, "1", "recipient-unavailable");
+        bounce(f, "bounce", fwd, "recipient-unavailable");
         assertEquals("bounce", f.out.one().stanza(), "no other resource: the error is the answer");
         assertEquals(res("a"), f.get("q2", ALICE, "2").to(), "the service does not stop for one error");
     }
@@ -134,10 +134,10 @@ class ResourceBounceTest {
     void otherErrorsFromTheBotAreAnswersAndBouncesFromOthersAreDropped() {
         CoreFixture f = new CoreFixture().online("a", "b");
         Sent fwd = f.get("q", ALICE, "1");
-        f.core.onIq("forged", res(other(fwd.to().resource())), fwd.from(), "1", "error", 1, null, "recipient-unavailable");
+        f.core.onIq("forged", res(other(fwd.to().resource())), fwd.from(), fwd.id(), "error", 1, null, "recipient-unavailable");
         assertTrue(f.out.take().isEmpty());
         assertEquals(1, f.core.counters().get(DropReason.WRONG_RESOURCE));
-        bounce(f, "not-found", fwd, "1", "item-not-found");
+        bounce(f, "not-found", fwd, "item-not-found");
         Sent answer = f.out.one();
         assertEquals("not-found", answer.stanza());
         assertEquals(ALICE, answer.to());
@@ -148,7 +148,7 @@ class ResourceBounceTest {
     void aGetThatMovedAfterABounceDoesNotReturnToTheResourceThatBouncedItWhenTheNextLeaves() {
         CoreFixture f = new CoreFixture().online("a", "b");
         Sent fwd = f.get("q", ALICE, "1");
-        bounce(f, "bounce", fwd, "1", "recipient-unavailable");
+        bounce(f, "bounce", fwd, "recipient-unavailable");
         Sent moved = f.out.one();
         f.offline(moved.to().resource());
         Sent err = f.out.one();

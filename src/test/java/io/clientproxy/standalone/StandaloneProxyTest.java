@@ -96,11 +96,12 @@ class StandaloneProxyTest {
     void forwardsARequestUnchangedButForTheAddressesAndDeliversTheReply() throws Exception {
         FakeComponentServer.Session s = connectedWithResource();
         XmlElement forwarded = request(s, "r1");
-        assertEquals("<iq type=\"get\" id=\"r1\" from=\"" + forwarded.attribute("from") + "\" to=\"bot@localhost/a\">"
-                + "<query xmlns=\"urn:example:echo\"><say>hi &amp; bye</say></query></iq>", forwarded.toXml());
+        assertEquals("<iq type=\"get\" id=\"1.r1\" from=\"" + forwarded.attribute("from") + "\" to=\"bot@localhost/a\">"
+                + "<query xmlns=\"urn:example:echo\"><say>hi &amp; bye</say></query></iq>", forwarded.toXml(),
+                "payload untouched; the id is this forward's own");
         assertFalse(forwarded.attribute("from").contains("alice"), "opaque by default");
 
-        s.send("<iq type='result' id='r1' from='bot@localhost/a' to='" + forwarded.attribute("from") + "'>"
+        s.send("<iq type='result' id='1.r1' from='bot@localhost/a' to='" + forwarded.attribute("from") + "'>"
                 + "<query xmlns='urn:example:echo'><said>ok</said></query></iq>");
         XmlElement reply = s.next("iq", WAIT);
         assertEquals("<iq type=\"result\" id=\"r1\" from=\"proxy.localhost\" to=\"alice@localhost/phone\">"

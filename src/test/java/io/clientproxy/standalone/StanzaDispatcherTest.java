@@ -70,6 +70,16 @@ class StanzaDispatcherTest {
             }
 
             @Override
+            public void forwardRequest(XmlElement request, Jid from, Jid to, String id) {
+                throw new IllegalStateException("boom");
+            }
+
+            @Override
+            public void forwardAnswer(XmlElement answer, XmlElement request, Jid from, Jid to) {
+                throw new IllegalStateException("boom");
+            }
+
+            @Override
             public void error(XmlElement stanza, Jid from, Jid to, StanzaError error) {
                 errors.add(ElementOutbox.errorReply(stanza, from, to, error));
             }

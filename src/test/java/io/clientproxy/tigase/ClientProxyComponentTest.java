@@ -81,7 +81,7 @@ class ClientProxyComponentTest {
         assertEquals(before, request.toString(), "the received packet is not modified");
         assertEquals("iq", fwd.getElemName());
         assertEquals("get", attr(fwd, "type"));
-        assertEquals("q1", attr(fwd, "id"));
+        assertEquals("1.q1", attr(fwd, "id"), "the id of this forward: its number, then the sender's id");
         String to = attr(fwd, "to");
         assertTrue(to.equals(TARGET + "/a") || to.equals(TARGET + "/b"), to);
         String encoded = attr(fwd, "from");
@@ -94,7 +94,7 @@ class ClientProxyComponentTest {
 
         Element answer = query("urn:example:echo");
         answer.addChild(new Element("text", "from " + to));
-        h.receive(iq(to, encoded, "q1", "result", answer));
+        h.receive(iq(to, encoded, attr(fwd, "id"), "result", answer));
         Packet back = h.one();
         assertEquals("result", attr(back, "type"));
         assertEquals("q1", attr(back, "id"));
@@ -108,7 +108,7 @@ class ClientProxyComponentTest {
         ComponentHarness h = withTwoResources();
         h.receive(iq(ALICE, COMPONENT, "e1", "set", query("urn:example:echo")));
         Packet fwd = h.one();
-        Element reply = iq(attr(fwd, "to"), attr(fwd, "from"), "e1", "error", null);
+        Element reply = iq(attr(fwd, "to"), attr(fwd, "from"), attr(fwd, "id"), "error", null);
         Element error = new Element("error");
         error.setAttribute("type", "modify");
         Element cond = new Element("not-acceptable");
@@ -131,7 +131,7 @@ class ClientProxyComponentTest {
         h.receive(iq(ALICE, COMPONENT, "t1", "get", query("urn:example:echo")));
         Packet fwd = h.one();
         assertEquals(COMPONENT + "/" + ALICE, attr(fwd, "from"));
-        h.receive(iq(TARGET + "/a", COMPONENT + "/" + ALICE, "t1", "result", null));
+        h.receive(iq(TARGET + "/a", COMPONENT + "/" + ALICE, attr(fwd, "id"), "result", null));
         Packet back = h.one();
         assertEquals(ALICE, attr(back, "to"));
         assertEquals(COMPONENT, attr(back, "from"));
@@ -157,7 +157,7 @@ class ClientProxyComponentTest {
             Packet f = fwds.get(i);
             Element answer = query("urn:example:echo");
             answer.setAttribute("n", String.valueOf(i));
-            h.receive(iq(attr(f, "to"), attr(f, "from"), "same", "result", answer));
+            h.receive(iq(attr(f, "to"), attr(f, "from"), attr(f, "id"), "result", answer));
         }
         List<Packet> back = h.take();
         assertEquals(List.of(BOB, laptop, ALICE), back.stream().map(p -> attr(p, "to")).toList());
@@ -173,13 +173,13 @@ class ClientProxyComponentTest {
         String holder = attr(fwd, "to");
         String other = holder.endsWith("/a") ? TARGET + "/b" : TARGET + "/a";
         h.receive(iq(holder, attr(fwd, "from"), "never-asked", "result", null));
-        h.receive(iq(other, attr(fwd, "from"), "d1", "result", null));
-        h.receive(iq(BOB, attr(fwd, "from"), "d1", "result", null));
+        h.receive(iq(other, attr(fwd, "from"), attr(fwd, "id"), "result", null));
+        h.receive(iq(BOB, attr(fwd, "from"), attr(fwd, "id"), "result", null));
         h.receive(iq(holder, COMPONENT + "/AAAAAAAAAAAAAAAAAAAAAAA", "d1", "result", null));
         assertTrue(h.take().isEmpty());
-        h.receive(iq(holder, attr(fwd, "from"), "d1", "result", null));
+        h.receive(iq(holder, attr(fwd, "from"), attr(fwd, "id"), "result", null));
         assertEquals(ALICE, attr(h.one(), "to"));
-        h.receive(iq(holder, attr(fwd, "from"), "d1", "result", null));
+        h.receive(iq(holder, attr(fwd, "from"), attr(fwd, "id"), "result", null));
         assertTrue(h.take().isEmpty(), "a duplicate is dropped");
         var stats = Statistics.of(h.component);
         assertEquals(2, stats.get("dropped/not-pending"));
@@ -201,7 +201,7 @@ class ClientProxyComponentTest {
         h.clock.addAndGet(1_000);
         h.component.everySecond();
         assertError(h.one(), "t1", COMPONENT + "/r", ALICE, "wait", "remote-server-timeout");
-        h.receive(iq(attr(fwd, "to"), attr(fwd, "from"), "t1", "result", null));
+        h.receive(iq(attr(fwd, "to"), attr(fwd, "from"), attr(fwd, "id"), "result", null));
         assertTrue(h.take().isEmpty());
         assertEquals(1, Statistics.of(h.component).get("timeouts"));
     }
@@ -217,7 +217,7 @@ class ClientProxyComponentTest {
         Packet moved = h.one();
         assertEquals(other, attr(moved, "to"));
         assertEquals(attr(get, "from"), attr(moved, "from"));
-        assertEquals("g1", attr(moved, "id"));
+        assertEquals("2.g1", attr(moved, "id"), "a new forward, a new number");
 
         h.receive(iq(ALICE, COMPONENT, "s1", "set", query("urn:example:echo")));
         Packet set = h.one();
@@ -414,8 +414,8 @@ class ClientProxyComponentTest {
         assertEquals("weather@example.com/w1", attr(toWeather, "to"));
         assertEquals("weather.example.com/" + ALICE, attr(toWeather, "from"));
 
-        second.receive(iq("weather@example.com/w1", attr(toWeather, "from"), "1", "result", null));
-        first.receive(iq(TARGET + "/a", attr(toBot, "from"), "1", "result", null));
+        second.receive(iq("weather@example.com/w1", attr(toWeather, "from"), attr(toWeather, "id"), "result", null));
+        first.receive(iq(TARGET + "/a", attr(toBot, "from"), attr(toBot, "id"), "result", null));
         assertEquals("weather.example.com", attr(second.one(), "from"));
         assertEquals(COMPONENT, attr(first.one(), "from"));
         assertEquals(1, Statistics.of(first.component).get("online-resources"));
@@ -428,7 +428,7 @@ class ClientProxyComponentTest {
         h.online("a", 0);
         h.receive(iq(ALICE, "svc@" + COMPONENT, "in", "get", query("urn:example:echo")));
         Packet fwd = h.one();
-        h.receive(iq(TARGET + "/a", attr(fwd, "from"), "in", "result", null));
+        h.receive(iq(TARGET + "/a", attr(fwd, "from"), attr(fwd, "id"), "result", null));
         h.one();
         Element ask = query("urn:example:confirm");
         h.receive(iq(TARGET + "/a", attr(fwd, "from"), "out1", "set", ask));
