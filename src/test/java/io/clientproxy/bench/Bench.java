@@ -68,8 +68,9 @@ final class Bench {
     /** One request from {@code sender} and the target's reply to its forwarded copy. */
     static void cycle(ProxyCore<Sink> core, Sink s, Jid sender, String id) {
         core.onIq(s, sender, COMPONENT, id, "get", 1);
-        // s.from is now the encoded address (component/<token>), s.to the picked resource.
-        core.onIq(s, s.to, s.from, id, "result", 1);
+        // s.from is now the encoded address (component/<token>), s.to the picked resource, s.id
+        // the forward's id.
+        core.onIq(s, s.to, s.from, s.id, "result", 1);
     }
 
     /**

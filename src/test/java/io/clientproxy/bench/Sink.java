@@ -13,6 +13,8 @@ import io.clientproxy.core.StanzaError;
 final class Sink {
     Jid from;
     Jid to;
+    /** The id the last forwarded request carried (what the target answers with). */
+    String id;
     long forwards;
     long errors;
     StanzaError lastError;

@@ -17,6 +17,7 @@ final class SinkOutbox implements Outbox<Sink> {
 
     @Override
     public void forwardRequest(Sink request, Jid from, Jid to, String id) {
+        request.id = id;
         forward(request, from, to);
     }
 
