@@ -167,7 +167,7 @@ class BalancingIT {
             // b and c finish theirs (alice gets both answers): a alone has a request in flight.
             for (String r : List.of("b", "c")) {
                 FeatureBot bot = bots.get(r);
-                String id = bot.requests.get(bot.requests.size() - 1).id();
+                String id = ProxyFixture.senderId(bot.requests.get(bot.requests.size() - 1).id());
                 assertEquals(1, bot.releaseHeld());
                 assertEquals(r, resourceOf(answer(reply(holds.remove(id)), COMPONENT)));
             }

@@ -387,11 +387,19 @@ public final class ProxyFixture implements BeforeAllCallback, AfterAllCallback, 
 
     private EchoBot holderOf(IQ request) {
         for (EchoBot bot : bots.values()) {
-            if (bot.held.stream().anyMatch(iq -> iq.getStanzaId().equals(request.getStanzaId()))) {
+            if (bot.held.stream().anyMatch(iq -> senderId(iq.getStanzaId()).equals(request.getStanzaId()))) {
                 return bot;
             }
         }
         return null;
+    }
+
+    /**
+     * The sender's id in the id a bot received: the proxy sends {@code <forward number>.<sender's id>}
+     * (README, Requests).
+     */
+    public static String senderId(String idSeenByBot) {
+        return idSeenByBot.substring(idSeenByBot.indexOf('.') + 1);
     }
 
     /** The target's full JID for a resource, e.g. {@code bot@localhost/a}. */
