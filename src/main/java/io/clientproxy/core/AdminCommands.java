@@ -143,12 +143,14 @@ final class AdminCommands {
         x.add(Payload.of("reported", null)
                 .add(field("resource", "Resource", null))
                 .add(field("priority", "Priority", null))
-                .add(field("pending", "Requests in flight", null)));
+                .add(field("pending", "Requests in flight", null))
+                .add(field("node", "Cluster node", null)));
         for (TargetResource r : core.resources().snapshot()) {
             x.add(Payload.of("item", null)
                     .add(field("resource", null, r.jid().toString()))
                     .add(field("priority", null, String.valueOf(r.priority())))
-                    .add(field("pending", null, String.valueOf(r.inFlight()))));
+                    .add(field("pending", null, String.valueOf(r.inFlight())))
+                    .add(field("node", null, r.node() == null ? core.localNode() : r.node())));
         }
         return x;
     }

@@ -55,7 +55,11 @@ public enum Counter {
     /** Message errors translated back to the target's resource. */
     MESSAGE_BOUNCES,
     /** Admin commands run. */
-    COMMANDS_RUN;
+    COMMANDS_RUN,
+    /** (cluster) Stanzas to an encoded address this node does not know, handed to the node(s) whose it may be. */
+    HANDED_OVER,
+    /** (cluster) Facts about the target's presence received from other nodes. */
+    CLUSTER_EVENTS;
 
     private final String key = name().toLowerCase(Locale.ROOT).replace('_', '-');
 

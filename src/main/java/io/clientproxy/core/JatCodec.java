@@ -41,6 +41,12 @@ public abstract sealed class JatCodec permits JatCodec.Opaque, JatCodec.Transpar
     /** The slot a token names, -1 if none; only for a token whose {@link #shardOf(String)} is not -1. */
     abstract int slotOf(String token);
 
+    /** The tag (0-15) of the cluster node that issued a token, -1 when its tokens carry none. */
+    abstract int nodeTagOf(String token);
+
+    /** The tag of this cluster node (see {@link ClusterPeers}) that new tokens carry; 0 alone. */
+    volatile int nodeTag;
+
     /**
      * The shard for a hash code, from the TOP bits of a multiplicative hash. Inside a shard the
      * mappings sit in HashMaps, which index by the LOW bits of {@code h ^ (h >>> 16)}: a shard
@@ -55,7 +61,9 @@ public abstract sealed class JatCodec permits JatCodec.Opaque, JatCodec.Transpar
      * from a {@link SecureRandom} in base64url: nobody can guess another sender's token, a token
      * says nothing about the sender, and a reply finds its mapping by index, with no map keyed by
      * token. A slot is reused after its mapping is forgotten, with new random bits: a stale token
-     * names the slot but no longer matches it.
+     * names the slot but no longer matches it. 128 bits take 22 base64 digits, the last of which
+     * carries 2 bits: its low 4 bits name the cluster node that issued the token (0 alone), so
+     * that another node can hand an answer to it (the token's length does not change).
      */
     static final class Opaque extends JatCodec {
         private static final char[] DIGITS =
@@ -82,7 +90,16 @@ public abstract sealed class JatCodec permits JatCodec.Opaque, JatCodec.Transpar
             for (int shift = 6 * (SLOT_DIGITS - 1); shift >= 0; shift -= 6) {
                 token.append(DIGITS[(slot >>> shift) & 63]);
             }
-            return token.append(encoder.encodeToString(bytes)).toString();
+            token.append(encoder.encodeToString(bytes));
+            int last = token.length() - 1;
+            token.setCharAt(last, DIGITS[digit(token.charAt(last)) | (nodeTag & 0x0F)]);
+            return token.toString();
+        }
+
+        @Override
+        int nodeTagOf(String token) {
+            int d = token.length() == LENGTH ? digit(token.charAt(LENGTH - 1)) : -1;
+            return d < 0 ? -1 : d & 0x0F;
         }
 
         @Override
@@ -147,6 +164,11 @@ public abstract sealed class JatCodec permits JatCodec.Opaque, JatCodec.Transpar
 
         @Override
         int slotOf(String token) {
+            return -1;
+        }
+
+        @Override
+        int nodeTagOf(String token) {
             return -1;
         }
 

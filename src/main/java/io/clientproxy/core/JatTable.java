@@ -154,7 +154,7 @@ final class JatTable<S> {
         return committed >= settings.maxPending();
     }
 
-    private static final StanzaError UNKNOWN_SENDER = StanzaError.of(Condition.ITEM_NOT_FOUND,
+    static final StanzaError UNKNOWN_SENDER = StanzaError.of(Condition.ITEM_NOT_FOUND,
             "no sender is mapped to this address");
     private static final StanzaError DUPLICATE_OUTBOUND_ID = StanzaError.of(Condition.BAD_REQUEST,
             "a request with this id to this sender is still pending; use a new id");
@@ -517,6 +517,16 @@ final class JatTable<S> {
             SenderMapping<S> mapping = byToken(shard, token);
             return mapping == null ? null : mapping.sender;
         }
+    }
+
+    /** New opaque tokens carry this cluster node tag (0-15). */
+    void nodeTag(int tag) {
+        codec.nodeTag = tag;
+    }
+
+    /** The cluster node tag a token carries, -1 when none. */
+    int nodeTagOf(String token) {
+        return codec.nodeTagOf(token);
     }
 
     int shardOfSender(Jid sender) {

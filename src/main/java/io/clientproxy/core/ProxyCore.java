@@ -83,6 +83,8 @@ public final class ProxyCore<S> {
     private final TargetSubscription subscription;
     private final AdminCommands commands = new AdminCommands(this);
     private volatile java.util.function.Predicate<Jid> admins = jid -> false;
+    /** This node's view of the other nodes of a cluster; null when not in one. */
+    private volatile ClusterPeers<S> peers;
     /** Set by shutdown(): requests that arrive afterwards are refused, not left pending. */
     private volatile boolean closed;
 
@@ -349,7 +351,9 @@ public final class ProxyCore<S> {
     private void deliverReply(S stanza, Jid from, String token, String id) {
         Outcome outcome = table.settleReply(token, id, from, clock.getAsLong());
         if (outcome instanceof DropReason reason) {
-            drop(reason, stanza);
+            if (reason != DropReason.UNKNOWN_TOKEN || !handOver(stanza, token)) {
+                drop(reason, stanza);
+            }
             return;
         }
         @SuppressWarnings("unchecked")
@@ -370,7 +374,9 @@ public final class ProxyCore<S> {
     private void bounced(S stanza, Jid from, String token, String id) {
         Outcome outcome = table.pendingReply(token, id, from);
         if (outcome instanceof DropReason reason) {
-            drop(reason, stanza);
+            if (reason != DropReason.UNKNOWN_TOKEN || !handOver(stanza, token)) {
+                drop(reason, stanza);
+            }
             return;
         }
         @SuppressWarnings("unchecked")
@@ -432,7 +438,11 @@ public final class ProxyCore<S> {
         }
         Outcome outcome = table.admitOutbound(token, id, stanza, type, resource, clock.getAsLong());
         if (outcome instanceof StanzaError error) {
-            reject(stanza, encoded, requester, error);
+            if (error != JatTable.UNKNOWN_SENDER) {
+                reject(stanza, encoded, requester, error);
+            } else if (!handOver(stanza, token)) {
+                unknownHere(stanza, encoded, requester, error);
+            }
             return;
         }
         @SuppressWarnings("unchecked")
@@ -510,10 +520,13 @@ public final class ProxyCore<S> {
     private void messageToSender(S stanza, Jid resource, Jid encoded, boolean error) {
         JatTable.Route route = table.routeToSender(encoded.resource(), resource);
         if (route == null) {
+            if (handOver(stanza, encoded.resource())) {
+                return;
+            }
             if (error) {
                 drop(DropReason.UNKNOWN_TOKEN, stanza);
             } else {
-                reject(stanza, encoded, resource, UNKNOWN_SENDER);
+                unknownHere(stanza, encoded, resource, UNKNOWN_SENDER);
             }
             return;
         }
@@ -553,11 +566,8 @@ public final class ProxyCore<S> {
             if (from.resource() == null) {
                 drop(DropReason.PRESENCE_IGNORED, stanza);
             } else {
-                subscription.presenceSeen();
-                if (pool.upsert(from, priority)) {
-                    counters.count(Counter.RESOURCES_ONLINE_EVENTS);
-                    log.fine(() -> "target resource online: " + from + " priority " + priority);
-                }
+                resourceOnline(from, priority, null);
+                announce(new TargetEvent(TargetEvent.Kind.ONLINE, from, priority));
             }
             return;
         }
@@ -565,13 +575,16 @@ public final class ProxyCore<S> {
             case "unavailable" -> {
                 if (from.resource() == null) {
                     allResourcesOffline();
+                    announce(TargetEvent.of(TargetEvent.Kind.ALL_OFFLINE));
                 } else {
                     resourceOffline(from);
+                    announce(new TargetEvent(TargetEvent.Kind.OFFLINE, from, 0));
                 }
             }
             case "error" -> {
                 if (from.resource() != null) {
                     resourceOffline(from);
+                    announce(new TargetEvent(TargetEvent.Kind.OFFLINE, from, 0));
                 } else {
                     // A stanza the proxy sent the account bounced (RFC 6121 3.1.3, 4.3.2): the
                     // resources' presence is not in question, the subscription is; ask again.
@@ -585,9 +598,11 @@ public final class ProxyCore<S> {
             case "subscribed" -> {
                 subscription.confirmed(clock.getAsLong());
                 sendProbe();
+                announce(TargetEvent.of(TargetEvent.Kind.SUBSCRIBED));
             }
             case "unsubscribed", "unsubscribe" -> {
                 allResourcesOffline();
+                announce(TargetEvent.of(TargetEvent.Kind.DENIED));
                 counters.count(Counter.SUBSCRIPTION_DENIALS);
                 long wait = subscription.denied(clock.getAsLong());
                 report(() -> "target " + target + " sent '" + type + "': it does not let the proxy see its presence, so no "
@@ -598,6 +613,121 @@ public final class ProxyCore<S> {
             case "probe" -> outbox.presence(component, from, null);
             default -> drop(DropReason.PRESENCE_IGNORED, stanza);
         }
+    }
+
+    /** A resource is online, its presence seen by cluster node {@code node} (null: here). */
+    private void resourceOnline(Jid jid, int priority, String node) {
+        subscription.presenceSeen();
+        if (pool.upsert(jid, priority, node)) {
+            counters.count(Counter.RESOURCES_ONLINE_EVENTS);
+            log.fine(() -> "target resource online: " + jid + " priority " + priority + (node == null ? "" : " at node " + node));
+        }
+    }
+
+    // ---------------------------------------------------------------- cluster
+
+    /**
+     * Makes this core one node of a cluster (see {@link ClusterPeers}): from now on what it learns
+     * of the target's presence goes to the other nodes, answers to encoded addresses it does not
+     * know are handed to the node that issued them, and new opaque tokens name this node. Call
+     * before the first request.
+     *
+     * @param localNode this node's name, as the other nodes know it
+     */
+    public void joinCluster(String localNode, ClusterLink<S> link) {
+        table.nodeTag(ClusterPeers.tagOf(localNode));
+        peers = new ClusterPeers<>(localNode, link);
+    }
+
+    /** Another node joined: it learns what this node knows first-hand (the subscription, the resources whose presence came here). */
+    public void nodeConnected(String node) {
+        ClusterPeers<S> p = peers;
+        if (p == null || node.equals(p.localNode())) {
+            return;
+        }
+        if (subscription.isConfirmed()) {
+            p.send(node, TargetEvent.of(TargetEvent.Kind.SUBSCRIBED));
+        }
+        for (TargetResource r : pool.ofNode(null)) {
+            p.send(node, new TargetEvent(TargetEvent.Kind.ONLINE, r.jid(), r.priority()));
+        }
+    }
+
+    /**
+     * A node left the cluster: the resources whose sessions were there are gone, and the requests
+     * pending with them are settled as for any resource that goes offline (gets move, sets get
+     * {@code recipient-unavailable}).
+     */
+    public void nodeDisconnected(String node) {
+        for (TargetResource r : pool.ofNode(node)) {
+            log.fine(() -> "cluster node " + node + " left with target resource " + r.jid());
+            resourceOffline(r.jid());
+        }
+    }
+
+    /** A fact about the target's presence from cluster node {@code fromNode}. */
+    public void onClusterEvent(String fromNode, TargetEvent event) {
+        counters.count(Counter.CLUSTER_EVENTS);
+        switch (event.kind()) {
+            case ONLINE -> resourceOnline(event.resource(), event.priority(), fromNode);
+            case OFFLINE -> {
+                TargetResource r = find(event.resource());
+                // Only the node that had its session may say it left: it may have moved here meanwhile.
+                if (r != null && fromNode.equals(r.node())) {
+                    resourceOffline(event.resource());
+                }
+            }
+            case ALL_OFFLINE -> allResourcesOffline();
+            case SUBSCRIBED -> subscription.confirmedElsewhere();
+            case DENIED -> {
+                allResourcesOffline();
+                subscription.denied(clock.getAsLong());
+            }
+        }
+    }
+
+    /**
+     * Processes a stanza another node handed over ({@link ClusterLink#handOver}): the adapter
+     * passes it to the core inside {@code processing}; it is never handed on again.
+     */
+    public void handedOver(Runnable processing) {
+        ClusterPeers<S> p = peers;
+        if (p == null) {
+            processing.run();
+        } else {
+            p.handedOver(processing);
+        }
+    }
+
+    /**
+     * A request or message from the target to an encoded address that maps nobody here. Answered
+     * with the error, unless another node handed it over: the node it came from, or another it
+     * went to, may know the address, and one answer at most may come back.
+     */
+    private void unknownHere(S stanza, Jid encoded, Jid asker, StanzaError error) {
+        ClusterPeers<S> p = peers;
+        if (p != null && p.isHandedOver()) {
+            drop(DropReason.UNKNOWN_TOKEN, stanza);
+        } else {
+            reject(stanza, encoded, asker, error);
+        }
+    }
+
+    private void announce(TargetEvent event) {
+        ClusterPeers<S> p = peers;
+        if (p != null) {
+            p.announce(event);
+        }
+    }
+
+    /** A stanza to an encoded address this node does not know: to the node(s) that may know it. */
+    private boolean handOver(S stanza, String token) {
+        ClusterPeers<S> p = peers;
+        if (p != null && p.handOver(stanza, table.nodeTagOf(token))) {
+            counters.count(Counter.HANDED_OVER);
+            return true;
+        }
+        return false;
     }
 
     private void presenceFromOther(S stanza, Jid from, Jid to, String type) {
@@ -791,6 +921,12 @@ public final class ProxyCore<S> {
 
     public boolean isSubscribed() {
         return subscription.isConfirmed();
+    }
+
+    /** This cluster node's name ({@link #joinCluster}), or {@code this node} when not in a cluster. */
+    public String localNode() {
+        ClusterPeers<S> p = peers;
+        return p == null ? "this node" : p.localNode();
     }
 
     /** Where the subscription to the target's presence stands. */

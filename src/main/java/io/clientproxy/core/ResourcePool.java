@@ -67,11 +67,23 @@ public final class ResourcePool {
      * @return true if the resource was not online before
      */
     public synchronized boolean upsert(Jid jid, int priority) {
+        return upsert(jid, priority, null);
+    }
+
+    /**
+     * Records an available presence seen by cluster node {@code node} (null: this one). A resource
+     * whose session moved to another node keeps its object: requests to it go to its full JID,
+     * which the server routes to wherever the session is.
+     *
+     * @return true if the resource was not online before
+     */
+    public synchronized boolean upsert(Jid jid, int priority, String node) {
         TargetResource[] current = online;
         for (int i = 0; i < current.length; i++) {
             if (current[i].jid().equals(jid)) {
                 // One object per online session: pending requests point at it until it goes offline.
                 current[i].setPriority(priority);
+                current[i].node(node);
                 // A presence says the session is alive after all.
                 current[i].suspectUntil(0);
                 return false;
@@ -79,9 +91,22 @@ public final class ResourcePool {
         }
         TargetResource[] next = new TargetResource[current.length + 1];
         System.arraycopy(current, 0, next, 0, current.length);
-        next[current.length] = new TargetResource(jid, priority);
+        TargetResource added = new TargetResource(jid, priority);
+        added.node(node);
+        next[current.length] = added;
         online = next;
         return true;
+    }
+
+    /** The resources whose presence cluster node {@code node} reported (null: this node's own). */
+    public List<TargetResource> ofNode(String node) {
+        List<TargetResource> out = new ArrayList<>();
+        for (TargetResource r : online) {
+            if (java.util.Objects.equals(r.node(), node)) {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     /**

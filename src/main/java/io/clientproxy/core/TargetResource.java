@@ -7,6 +7,8 @@ public final class TargetResource {
     private final StripedCounters inFlight = new StripedCounters(1, ProxyCore.DEFAULT_SHARDS);
     private volatile int priority;
     private volatile boolean online = true;
+    /** The cluster node where its session is, as learnt from that node; null: this node (or no cluster). */
+    private volatile String node;
     /** Until when (monotonic ms) new requests avoid this resource, after it bounced one; 0: never. */
     private volatile long suspectUntil;
 
@@ -17,6 +19,15 @@ public final class TargetResource {
 
     public Jid jid() {
         return jid;
+    }
+
+    /** The cluster node whose instance saw its presence (where its session is); null for this node. */
+    public String node() {
+        return node;
+    }
+
+    void node(String node) {
+        this.node = node;
     }
 
     /** The presence priority (RFC 6121 4.7.2.3), 0 when the presence had none. */

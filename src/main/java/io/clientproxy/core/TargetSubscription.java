@@ -49,6 +49,13 @@ final class TargetSubscription {
         schedule(Action.PROBE, now + backoff(1));
     }
 
+    /** Another cluster node got {@code subscribed}: it probes, and tells this node what it learns. */
+    synchronized void confirmedElsewhere() {
+        state = SubscriptionState.SUBSCRIBED;
+        failures = 0;
+        schedule(Action.NONE, -1);
+    }
+
     /** A presence of a target resource came: no need to probe again. */
     synchronized void presenceSeen() {
         if (state == SubscriptionState.SUBSCRIBED && retry == Action.PROBE) {
