@@ -1,5 +1,7 @@
 package tigase.server;
 
+import tigase.cluster.api.ClusterControllerIfc;
+import tigase.cluster.api.ClusteredComponentIfc;
 import tigase.kernel.beans.Initializable;
 import tigase.kernel.beans.config.ConfigurationChangedAware;
 import tigase.stats.StatisticsList;
@@ -9,7 +11,10 @@ import tigase.xmpp.jid.JID;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.logging.Level;
@@ -29,14 +34,19 @@ import java.util.logging.Logger;
  * {@link #getDefVHostItem()} is {@link #getDefHostName()}, as in the real class before a manager is
  * set;</li>
  * <li>{@link #isAdmin(JID)} checks the bare JID against {@link #admins} (empty unless filled).</li>
- * <li>{@link #initialize()} calls {@link #initializationCompleted()} as its last statement, as the
- * real one does: an override of {@code initializationCompleted()} runs inside
- * {@code super.initialize()}, before a subclass's code after that call.</li>
+ * <li>{@link #initialize()} first registers this node ({@code nodeConnected(<default host>)}) and
+ * calls {@link #initializationCompleted()} as its last statement, as the real one does: an override
+ * of {@code initializationCompleted()} runs inside {@code super.initialize()}, before a subclass's
+ * code after that call.</li>
+ * <li>{@link #nodeConnected(String)} / {@link #nodeDisconnected(String)} keep the list of this
+ * component's instances ({@code name@node}) and call {@link #onNodeConnected(JID)} /
+ * {@link #onNodeDisconnected(JID)} when it changes, for this node too;
+ * {@link #getNodesConnected()} leaves this node out.</li>
  * </ul>
  */
 @SuppressWarnings("deprecation")
 public class BasicComponent
-		implements Initializable, ConfigurationChangedAware {
+		implements ClusteredComponentIfc, Initializable, ConfigurationChangedAware {
 
 	private static final Logger log = Logger.getLogger(BasicComponent.class.getName());
 
@@ -48,6 +58,8 @@ public class BasicComponent
 	private BareJID defHostname = BareJID.bareJIDInstanceNS(DefaultHost.NAME);
 	private boolean initializationCompleted = false;
 	private String name = null;
+	private final List<JID> connectedNodes = new CopyOnWriteArrayList<>();
+	private final List<JID> connectedNodesWithLocal = new CopyOnWriteArrayList<>();
 
 	public BasicComponent() {
 	}
@@ -118,9 +130,10 @@ public class BasicComponent
 	public void getStatistics(StatisticsList list) {
 	}
 
-	/** Ends by calling {@link #initializationCompleted()}, as the real method does. */
+	/** Registers this node, then ends by calling {@link #initializationCompleted()}, as the real method does. */
 	@Override
 	public void initialize() {
+		nodeConnected(defHostname.getDomain());
 		cmpInfo = new ComponentInfo(getName(), this.getClass());
 		log.log(Level.INFO, "Loading component: " + cmpInfo);
 		initializationCompleted();
@@ -145,6 +158,55 @@ public class BasicComponent
 
 	public boolean isAdmin(JID jid) {
 		return admins.contains(jid.getBareJID());
+	}
+
+	/** Real signature; the real class only keeps it for subclasses. */
+	@Override
+	public void setClusterController(ClusterControllerIfc cl_controller) {
+	}
+
+	/** An instance of this component on {@code node} (this node too) is up: {@code name@node}. */
+	@Override
+	public void nodeConnected(String node) {
+		JID jid = JID.jidInstanceNS(getName(), node, null);
+		boolean added = false;
+		if (!connectedNodesWithLocal.contains(jid)) {
+			connectedNodesWithLocal.add(jid);
+			added = true;
+		}
+		if (!connectedNodes.contains(jid) && !jid.equals(getComponentId())) {
+			connectedNodes.add(jid);
+			added = true;
+		}
+		if (added) {
+			onNodeConnected(jid);
+		}
+	}
+
+	@Override
+	public void nodeDisconnected(String node) {
+		JID jid = JID.jidInstanceNS(getName(), node, null);
+		boolean removed = connectedNodesWithLocal.remove(jid);
+		removed |= connectedNodes.remove(jid);
+		if (removed) {
+			onNodeDisconnected(jid);
+		}
+	}
+
+	/** The instances of this component on other nodes. */
+	public List<JID> getNodesConnected() {
+		return new ArrayList<>(connectedNodes);
+	}
+
+	/** The instances of this component on every node, this one included. */
+	public List<JID> getNodesConnectedWithLocal() {
+		return new ArrayList<>(connectedNodesWithLocal);
+	}
+
+	protected void onNodeConnected(JID jid) {
+	}
+
+	protected void onNodeDisconnected(JID jid) {
 	}
 
 	public boolean isLocalDomain(String domain) {

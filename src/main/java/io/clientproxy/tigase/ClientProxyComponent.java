@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import tigase.cluster.api.ClusterControllerIfc;
 import tigase.kernel.beans.RegistrarBean;
 import tigase.kernel.beans.config.ConfigField;
 import tigase.kernel.core.Kernel;
@@ -108,6 +109,15 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     private String proxyAddress;
 
     private volatile ProxyCore<Packet> core;
+    /** The instances of this bean on other nodes, in cluster mode (README, "In a Tigase cluster"). */
+    private final ClusterCommands cluster = new ClusterCommands(this::getComponentId, this::getNodesConnected,
+            (node, event) -> {
+                ProxyCore<Packet> c = core;
+                if (c != null) {
+                    c.onClusterEvent(node, event);
+                }
+            },
+            this::processHandedOver);
     private final LongAdder internalErrors = new LongAdder();
     private final LongAdder unknownStanzas = new LongAdder();
     private boolean subscribed;
@@ -140,6 +150,8 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         try {
             core = newCore(settings());
             core.setAdmins(jid -> isAdmin(TigaseJids.toTigase(jid)));
+            // Alone, nothing crosses: the link has no other node until Tigase's cluster controller says so.
+            core.joinCluster(getComponentId().getDomain(), cluster);
         } catch (InvalidSettingException e) {
             log.log(Level.SEVERE, "component " + getName() + ": " + e.getMessage());
             throw e;
@@ -231,6 +243,44 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
             internalErrors.increment();
             log.log(Level.WARNING, "timer tick failed", e);
         }
+    }
+
+    // ------------------------------------------------------------- cluster
+
+    /** Cluster mode: Tigase's controller for this bean (command names prefixed with the bean's name). */
+    @Override
+    public void setClusterController(ClusterControllerIfc controller) {
+        super.setClusterController(controller);
+        cluster.setController(controller);
+    }
+
+    /** An instance of this bean on another node is up: it learns what this node knows first-hand. */
+    @Override
+    protected void onNodeConnected(JID node) {
+        super.onNodeConnected(node);
+        ProxyCore<Packet> c = core;
+        if (c != null && !node.equals(getComponentId())) {
+            c.nodeConnected(node.getDomain());
+        }
+    }
+
+    /** A node left: the resources whose sessions were there go offline, with what they held. */
+    @Override
+    protected void onNodeDisconnected(JID node) {
+        super.onNodeDisconnected(node);
+        ProxyCore<Packet> c = core;
+        if (c != null && !node.equals(getComponentId())) {
+            c.nodeDisconnected(node.getDomain());
+        }
+    }
+
+    /** A stanza another node received for an encoded address this node issued: processed as if it came here. */
+    private void processHandedOver(Packet packet) {
+        ProxyCore<Packet> c = core;
+        if (c == null) {
+            return;
+        }
+        c.handedOver(() -> processPacket(packet));
     }
 
     @Override

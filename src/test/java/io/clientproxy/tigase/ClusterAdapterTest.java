@@ -1,0 +1,153 @@
+package io.clientproxy.tigase;
+
+import static io.clientproxy.tigase.ComponentHarness.ALICE;
+import static io.clientproxy.tigase.ComponentHarness.COMPONENT;
+import static io.clientproxy.tigase.ComponentHarness.TARGET;
+import static io.clientproxy.tigase.ComponentHarness.attr;
+import static io.clientproxy.tigase.ComponentHarness.iq;
+import static io.clientproxy.tigase.ComponentHarness.query;
+import static io.clientproxy.tigase.ComponentHarness.stanza;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clientproxy.core.Counter;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import tigase.cluster.api.ClusterCommandException;
+import tigase.cluster.api.ClusterControllerIfc;
+import tigase.cluster.api.CommandListener;
+import tigase.server.Packet;
+import tigase.xml.Element;
+import tigase.xmpp.jid.JID;
+
+/**
+ * Two instances of the bean on two nodes, wired through a stand-in of Tigase's cluster
+ * controller that runs each command on the instance it is sent to, as the real one does over
+ * the cluster connection: the bot's presence and answers reach node2's instance, alice's request
+ * node1's.
+ */
+class ClusterAdapterTest {
+
+    /** Tigase's cluster controller, in memory: commands by name, per node. */
+    static final class ControllerStandIn {
+        final Map<JID, Map<String, CommandListener>> listeners = new HashMap<>();
+        int sent;
+
+        ClusterControllerIfc forNode(JID component) {
+            return new ClusterControllerIfc() {
+                @Override
+                public void setCommandListener(CommandListener listener) {
+                    listeners.computeIfAbsent(component, k -> new HashMap<>()).put(listener.getName(), listener);
+                }
+
+                @Override
+                public void removeCommandListener(CommandListener listener) {
+                    listeners.getOrDefault(component, Map.of()).remove(listener.getName());
+                }
+
+                @Override
+                public void sendToNodes(String command, Map<String, String> data, JID fromNode, JID... toNodes) {
+                    sendToNodes(command, data, null, fromNode, null, toNodes);
+                }
+
+                @Override
+                public void sendToNodes(String command, Map<String, String> data, Element packet, JID fromNode,
+                                        Set<JID> visitedNodes, JID... toNodes) {
+                    for (JID to : toNodes) {
+                        sent++;
+                        Queue<Element> packets = new ArrayDeque<>();
+                        if (packet != null) {
+                            packets.add(packet.clone());
+                        }
+                        try {
+                            listeners.get(to).get(command).executeCommand(fromNode, Set.of(fromNode), data, packets);
+                        } catch (ClusterCommandException e) {
+                            throw new AssertionError(e);
+                        }
+                    }
+                }
+            };
+        }
+    }
+
+    static ComponentHarness node(String node, ControllerStandIn controller) {
+        ComponentHarness h = new ComponentHarness(Map.of("target-address", TARGET));
+        h.component.setCompId(JID.jidInstanceNS("proxy", node, null));
+        h.component.initialize();
+        // A real node's default host is its name, so initialize() registers name@node as this node;
+        // here every instance runs in one JVM with the machine's host name: take that one out again.
+        h.component.nodeDisconnected(h.component.getDefHostName().getDomain());
+        h.component.start();
+        h.component.setClusterController(controller.forNode(h.component.getComponentId()));
+        h.take();
+        return h;
+    }
+
+    @Test
+    void aRequestOnOneNodeIsAnsweredByABotOnTheOther() {
+        ControllerStandIn controller = new ControllerStandIn();
+        ComponentHarness node1 = node("node1", controller);
+        ComponentHarness node2 = node("node2", controller);
+        assertEquals(0, controller.sent, "alone, nothing crosses");
+        node1.component.nodeConnected("node2");
+        node2.component.nodeConnected("node1");
+
+        node2.online("a", 3);
+        assertEquals(1, node1.component.core().resources().size(), "node1 learnt node2's resource");
+        assertEquals("node2", node1.component.core().resources().snapshot()[0].node());
+        assertEquals(3, node1.component.core().resources().snapshot()[0].priority());
+
+        node1.receive(iq(ALICE, COMPONENT, "q1", "get", query("urn:example:echo")));
+        Packet fwd = node1.one();
+        assertEquals(TARGET + "/a", attr(fwd, "to"));
+        int before = controller.sent;
+        // The bot's answer reaches the instance on its own node, which hands it over.
+        node2.receive(iq(attr(fwd, "to"), attr(fwd, "from"), attr(fwd, "id"), "result", query("urn:example:echo")));
+        assertTrue(node2.take().isEmpty(), "node2 sends nothing to alice itself");
+        Packet answer = node1.one();
+        assertEquals("result", attr(answer, "type"));
+        assertEquals(ALICE, attr(answer, "to"));
+        assertEquals(COMPONENT, attr(answer, "from"));
+        assertEquals("q1", attr(answer, "id"));
+        assertEquals("jabber:client", answer.getElement().getXMLNS());
+        assertEquals(1, controller.sent - before, "one cluster message per answer");
+        assertEquals(1, node2.component.core().counters().get(Counter.HANDED_OVER));
+    }
+
+    @Test
+    void whenTheBotsNodeLeavesItsResourceGoesAndAPendingSetIsAnswered() {
+        ControllerStandIn controller = new ControllerStandIn();
+        ComponentHarness node1 = node("node1", controller);
+        ComponentHarness node2 = node("node2", controller);
+        node1.component.nodeConnected("node2");
+        node2.component.nodeConnected("node1");
+        node2.online("a", 0);
+        node1.receive(iq(ALICE, COMPONENT, "s1", "set", query("urn:example:echo")));
+        node1.one();
+        node1.component.nodeDisconnected("node2");
+        Packet error = node1.one();
+        assertEquals("error", attr(error, "type"));
+        assertEquals("s1", attr(error, "id"));
+        assertNotNull(error.getElement().getChild("error").getChild("recipient-unavailable", "urn:ietf:params:xml:ns:xmpp-stanzas"));
+        assertEquals(0, node1.component.core().resources().size());
+    }
+
+    @Test
+    void aNodeThatConnectsLaterLearnsTheResourcesAndTheSubscription() {
+        ControllerStandIn controller = new ControllerStandIn();
+        ComponentHarness node2 = node("node2", controller);
+        node2.receive(stanza("presence", TARGET, COMPONENT, null, "subscribed"));
+        node2.online("a", 0);
+        node2.take();
+        ComponentHarness node1 = node("node1", controller);
+        node1.component.nodeConnected("node2");
+        node2.component.nodeConnected("node1");
+        assertEquals(1, node1.component.core().resources().size());
+        assertEquals("subscribed", node1.component.core().subscriptionState().key());
+    }
+}
