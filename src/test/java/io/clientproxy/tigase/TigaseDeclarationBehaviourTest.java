@@ -412,6 +412,40 @@ class TigaseDeclarationBehaviourTest {
 		}
 
 		@Test
+		void nodesConnectedAreThisComponentsInstancesAndLeaveThisNodeOut() throws TigaseStringprepException {
+			// BasicComponent.initialize() calls nodeConnected(<default host>) first; nodeConnected /
+			// nodeDisconnected keep name@node lists and call onNodeConnected / onNodeDisconnected.
+			List<JID> events = new java.util.ArrayList<>();
+			AbstractMessageReceiver comp = new AbstractMessageReceiver() {
+				@Override
+				public void processPacket(Packet packet) {
+				}
+
+				@Override
+				protected void onNodeConnected(JID jid) {
+					events.add(jid);
+				}
+
+				@Override
+				protected void onNodeDisconnected(JID jid) {
+					events.add(JID.jidInstanceNS("gone", jid.getDomain(), null));
+				}
+			};
+			comp.setName("proxy");
+			comp.initialize();
+			JID self = comp.getComponentId();
+			assertEquals(List.of(self), events, "this node is registered too");
+			assertEquals(List.of(), comp.getNodesConnected());
+			assertEquals(List.of(self), comp.getNodesConnectedWithLocal());
+			comp.nodeConnected("node2.example.test");
+			comp.nodeConnected("node2.example.test");
+			assertEquals(List.of(JID.jidInstance("proxy@node2.example.test")), comp.getNodesConnected());
+			comp.nodeDisconnected("node2.example.test");
+			assertEquals(List.of(self, JID.jidInstance("proxy@node2.example.test"), JID.jidInstance("gone@node2.example.test")),
+			             events);
+		}
+
+		@Test
 		void attributeValuesStayAsWrittenOnTheWire() {
 			// The real parser (SimpleParser) stores attribute values with their entities; getAttributeStaticStr
 			// returns them unchanged, and a copy keeps them.
