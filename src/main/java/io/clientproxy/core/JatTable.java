@@ -334,6 +334,20 @@ final class JatTable<S> {
      * @return the settled {@link PendingRequest}, or the {@link DropReason} for the reply
      */
     Outcome settleReply(String token, String forwardId, Jid from, long now) {
+        return underReply(token, forwardId, from, (shard, request) -> {
+            settle(shard, request, now);
+            return request;
+        });
+    }
+
+    /** What to do, under the shard lock, with the pending request a reply answers. */
+    @FunctionalInterface
+    private interface ReplyAction<S> {
+        Outcome apply(Shard<S> shard, PendingRequest<S> request);
+    }
+
+    /** Finds, under its shard's lock, the request a reply answers and applies {@code action}; else the {@link DropReason}. */
+    private Outcome underReply(String token, String forwardId, Jid from, ReplyAction<S> action) {
         Shard<S> shard = shardOfTokenOrNull(token);
         if (shard == null) {
             return DropReason.UNKNOWN_TOKEN;
@@ -343,7 +357,7 @@ final class JatTable<S> {
             if (found instanceof PendingRequest<?>) {
                 @SuppressWarnings("unchecked")
                 PendingRequest<S> request = (PendingRequest<S>) found;
-                settle(shard, request, now);
+                return action.apply(shard, request);
             }
             return found;
         }
@@ -385,19 +399,7 @@ final class JatTable<S> {
      * @return a {@link Held}, or the {@link DropReason} for the reply
      */
     Outcome pendingReply(String token, String forwardId, Jid from) {
-        Shard<S> shard = shardOfTokenOrNull(token);
-        if (shard == null) {
-            return DropReason.UNKNOWN_TOKEN;
-        }
-        synchronized (shard) {
-            Outcome found = answered(shard, token, forwardId, from);
-            if (found instanceof PendingRequest<?>) {
-                @SuppressWarnings("unchecked")
-                PendingRequest<S> request = (PendingRequest<S>) found;
-                return new Held<>(request, request.resource);
-            }
-            return found;
-        }
+        return underReply(token, forwardId, from, (shard, request) -> new Held<>(request, request.resource));
     }
 
     /** The shard a token belongs to, or null when it cannot be one of this table's. */

@@ -16,6 +16,16 @@ import org.junit.jupiter.api.Test;
 /** The subscription to the target and the tracking of its resources. */
 class ProxyCorePresenceTest {
 
+    /** Nothing goes out until {@code seconds} have passed, then one presence of {@code type}. */
+    private static void assertSentAfter(CoreFixture f, long seconds, String type) {
+        f.advance(Duration.ofSeconds(seconds - 1));
+        f.core.tick();
+        assertTrue(f.out.take().isEmpty(), "not before " + seconds + " s");
+        f.advance(Duration.ofSeconds(1));
+        f.core.tick();
+        assertEquals(type, f.out.one().presenceType(), "after " + seconds + " s");
+    }
+
     @Test
     void startSubscribesAndProbesOnlyAfterSubscribed() {
         CoreFixture f = new CoreFixture();
@@ -77,12 +87,7 @@ class ProxyCorePresenceTest {
         assertEquals(0, f.core.resources().size());
         long[] expectedWaits = {10, 20, 35, 35};
         for (long wait : expectedWaits) {
-            f.advance(Duration.ofSeconds(wait - 1));
-            f.core.tick();
-            assertTrue(f.out.take().isEmpty(), "not before " + wait + " s");
-            f.advance(Duration.ofSeconds(1));
-            f.core.tick();
-            assertEquals("subscribe", f.out.one().presenceType());
+            assertSentAfter(f, wait, "subscribe");
             f.core.onPresence("p", TARGET, COMPONENT, "unsubscribed", 0);
         }
         f.advance(Duration.ofSeconds(35));
@@ -144,12 +149,7 @@ class ProxyCorePresenceTest {
         assertTrue(err.error().text().contains("has not approved"), err.error().text());
         long[] waits = {5, 10, 12, 12};
         for (long wait : waits) {
-            f.advance(Duration.ofSeconds(wait - 1));
-            f.core.tick();
-            assertTrue(f.out.take().isEmpty(), "not before " + wait + " s");
-            f.advance(Duration.ofSeconds(1));
-            f.core.tick();
-            assertEquals("subscribe", f.out.one().presenceType(), "after " + wait + " s");
+            assertSentAfter(f, wait, "subscribe");
         }
         f.core.onPresence("ok", TARGET, COMPONENT, "subscribed", 0);
         assertEquals("probe", f.out.one().presenceType());
@@ -166,12 +166,7 @@ class ProxyCorePresenceTest {
         f.out.take();
         long[] waits = {5, 10, 20};
         for (long wait : waits) {
-            f.advance(Duration.ofSeconds(wait - 1));
-            f.core.tick();
-            assertTrue(f.out.take().isEmpty(), "not before " + wait + " s");
-            f.advance(Duration.ofSeconds(1));
-            f.core.tick();
-            assertEquals("probe", f.out.one().presenceType());
+            assertSentAfter(f, wait, "probe");
         }
         f.online("a");
         f.advance(Duration.ofSeconds(600));
