@@ -346,7 +346,7 @@ class ClientProxyComponentTest {
     }
 
     @Test
-    void discoQueriesGoToTheTargetLikeAnyRequest() {
+    void discoQueriesGoToTheTargetWhileItIsOnline() {
         ComponentHarness h = withTwoResources();
         h.receive(iq(ALICE, COMPONENT, "d1", "get", query("http://jabber.org/protocol/disco#info")));
         Packet fwd = h.one();
@@ -385,6 +385,35 @@ class ClientProxyComponentTest {
         h.online("a", 0);
         h.receive(iq(ALICE, COMPONENT, "d2", "get", query("http://jabber.org/protocol/disco#info")));
         assertEquals(TARGET + "/a", attr(h.one(), "to"), "fallback forwards while the target is online");
+    }
+
+    @Test
+    void byDefaultADiscoQueryBeforeAnyResourceIsOnlineGetsTheComponentsIdentity() {
+        ComponentHarness h = ComponentHarness.started(Map.of("target-address", TARGET));
+        h.receive(iq(ALICE, COMPONENT, "d0", "get", query("http://jabber.org/protocol/disco#info")));
+        Packet info = h.one();
+        assertEquals("result", attr(info, "type"));
+        assertEquals(COMPONENT, attr(info, "from"));
+        Element identity = info.getElement().getChild("query", "http://jabber.org/protocol/disco#info").getChild("identity");
+        assertEquals("component", identity.getAttributeStaticStr("category"));
+        assertEquals("generic", identity.getAttributeStaticStr("type"));
+    }
+
+    @Test
+    void tigasesOwnComponentsAreAnsweredDespiteAllowedSenders() {
+        ComponentHarness h = ComponentHarness.started(Map.of("target-address", TARGET,
+                "allowed-senders", new String[] {"example.org"}));
+        h.online("a", 0);
+        h.take();
+        for (String server : List.of("sess-man@example.com", "example.com")) {
+            h.receive(iq(server, COMPONENT, "s1", "get", query("http://jabber.org/protocol/disco#info")));
+            Packet info = h.one();
+            assertEquals("result", attr(info, "type"), info.toString());
+            assertEquals(server, attr(info, "to"));
+            assertNotNull(info.getElement().getChild("query", "http://jabber.org/protocol/disco#info").getChild("identity"));
+        }
+        h.receive(iq(ALICE, COMPONENT, "s2", "get", query("http://jabber.org/protocol/disco#info")));
+        assertError(h.one(), "s2", COMPONENT, ALICE, "auth", "forbidden");
     }
 
     @Test
