@@ -541,7 +541,7 @@ public final class ProxyCore<S> {
         }
         Jid encoded = ((JatTable.Route) outcome).from();
         counters.count(Counter.MESSAGES_TO_TARGET);
-        outbox.forward(stanza, encoded, Balancer.rendezvous(online, sender).jid());
+        outbox.forwardToOneResource(stanza, encoded, Balancer.rendezvous(online, sender).jid());
     }
 
     private void messageToSender(S stanza, Jid resource, Jid encoded, boolean error) {

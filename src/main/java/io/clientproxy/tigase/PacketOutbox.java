@@ -45,6 +45,27 @@ final class PacketOutbox implements Outbox<Packet> {
     }
 
     @Override
+    public void forwardToOneResource(Packet message, Jid from, Jid to) {
+        Element copy = message.getElement().clone();
+        JID fromJid = TigaseJids.toTigase(from);
+        JID toJid = TigaseJids.toTigase(to);
+        copy.setAttribute("from", fromJid.toString());
+        copy.setAttribute("to", toJid.toString());
+        addIfAbsent(copy, "private", CARBONS_NS);
+        addIfAbsent(copy, "no-copy", HINTS_NS);
+        send(copy, fromJid, toJid);
+    }
+
+    /** Adds an empty child {@code <name xmlns='ns'/>} unless the element has one. */
+    private static void addIfAbsent(Element element, String name, String ns) {
+        if (element.getChild(name, ns) == null) {
+            Element child = new Element(name);
+            child.setXMLNS(ns);
+            element.addChild(child);
+        }
+    }
+
+    @Override
     public void error(Packet stanza, Jid from, Jid to, StanzaError error) {
         reply(stanza, "error", from, to, errorElement(error));
     }

@@ -26,6 +26,15 @@ final class RecordingOutbox implements Outbox<String> {
         sent.add(new Sent(Kind.FORWARD, stanza, from, to, null, null));
     }
 
+    /** Recorded as a forward whose {@code presenceType} is {@link #ONE_RESOURCE}. */
+    @Override
+    public void forwardToOneResource(String stanza, Jid from, Jid to) {
+        sent.add(new Sent(Kind.FORWARD, stanza, from, to, null, ONE_RESOURCE));
+    }
+
+    /** The mark of a forward sent with {@link #forwardToOneResource}. */
+    static final String ONE_RESOURCE = "one-resource";
+
     @Override
     public void error(String stanza, Jid from, Jid to, StanzaError error) {
         sent.add(new Sent(Kind.ERROR, stanza, from, to, error, null));
