@@ -312,7 +312,7 @@ public final class ProxyCore<S> {
      * or Tigase's {@code sess-man@example.com}. No user can send from such an address: a server
      * stamps every stanza from a client with the client's full JID (RFC 6120 section 8.1.2.1), and
      * a remote server or another component can only send from its own domain (RFC 6120 section
-     * 13.1, XEP-0114), so a {@code from} without resource on these domains was written by the server
+     * 8.1.2.2, XEP-0114), so a {@code from} without resource on these domains was written by the server
      * (itself, a component, or a service it runs for an account, such as PEP).
      */
     boolean isServer(Jid sender, Jid addressed) {
