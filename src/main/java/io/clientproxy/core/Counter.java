@@ -40,6 +40,11 @@ public enum Counter {
     SUBSCRIPTION_BOUNCES,
     /** JAT mappings that expired after being idle. */
     MAPPINGS_EXPIRED,
+    /**
+     * Senders that got an opaque token in transparent mode because their full JID is longer than a
+     * resourcepart may be (1,023 octets of UTF-8, RFC 7622 section 3.4).
+     */
+    OPAQUE_FALLBACKS,
     /** Disco queries the component answered itself (disco local or fallback). */
     DISCO_ANSWERED,
     /** Requests from the target forwarded to a mapped sender (outbound-requests). */

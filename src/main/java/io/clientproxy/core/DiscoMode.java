@@ -8,7 +8,11 @@ public enum DiscoMode {
     FORWARD,
     /** The component answers disco#info with the configured identity and features, disco#items empty. */
     LOCAL,
-    /** Forwarded while a resource of the target is online, answered locally otherwise. */
+    /**
+     * Forwarded while a resource of the target is online, answered locally otherwise (the
+     * default): a server or client that asks right after the component connects, or while the
+     * bot is offline, still finds the service.
+     */
     FALLBACK;
 
     private final String configName = name().toLowerCase(Locale.ROOT);

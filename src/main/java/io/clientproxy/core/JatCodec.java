@@ -66,7 +66,7 @@ public abstract sealed class JatCodec permits JatCodec.Opaque, JatCodec.Transpar
      * that another node can hand an answer to it (the token's length does not change).
      */
     static final class Opaque extends JatCodec {
-        private static final char[] DIGITS =
+        static final char[] DIGITS =
                 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
         static final int RANDOM_BYTES = 16;
         static final int SLOT_DIGITS = 4;
@@ -130,7 +130,7 @@ public abstract sealed class JatCodec permits JatCodec.Opaque, JatCodec.Transpar
         }
 
         /** The value of a base64url digit, -1 for any other character. */
-        private static int digit(char c) {
+        static int digit(char c) {
             if (c >= 'A' && c <= 'Z') {
                 return c - 'A';
             } else if (c >= 'a' && c <= 'z') {
@@ -146,15 +146,81 @@ public abstract sealed class JatCodec permits JatCodec.Opaque, JatCodec.Transpar
         }
     }
 
-    /** The sender's full JID itself, as mod_client_proxy does. */
+    /**
+     * The sender's full JID itself, as mod_client_proxy does; except for a sender whose full JID
+     * would make the encoded address's resourcepart longer than RFC 7622 section 3.4 allows (1,023
+     * octets of UTF-8): the server would refuse {@code <component>/<full JID>} with
+     * {@code jid-malformed} and the target would never see the request. Such a sender gets an
+     * opaque token instead: {@code '@'}, one character naming the shard, 128 random bits in
+     * base64url (24 characters). No JID starts with {@code '@'} (its local part would be empty,
+     * RFC 7622 section 3.3), so a fallback token is never the spelling of a sender's address, and a
+     * bot that parses the resource as a JID finds it is none.
+     */
     static final class Transparent extends JatCodec {
+        /** RFC 7622 section 3.4: a resourcepart is at most 1,023 octets. */
+        static final int MAX_RESOURCE_OCTETS = 1023;
+        /** The first character of a fallback token: never the first of a JID. */
+        static final char FALLBACK_MARK = '@';
+        static final int FALLBACK_LENGTH = 2 + 22;
+
+        private final SecureRandom random;
+        private final Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+
         Transparent(int shards) {
+            this(shards, new SecureRandom());
+        }
+
+        Transparent(int shards, SecureRandom random) {
             super(shards);
+            this.random = random;
         }
 
         @Override
         String newToken(Jid sender, int shard, int slot) {
-            return sender.toString();
+            String full = sender.toString();
+            if (!needsFallback(full)) {
+                return full;
+            }
+            byte[] bytes = new byte[Opaque.RANDOM_BYTES];
+            random.nextBytes(bytes);
+            return new StringBuilder(FALLBACK_LENGTH).append(FALLBACK_MARK).append(Opaque.DIGITS[shard])
+                    .append(encoder.encodeToString(bytes)).toString();
+        }
+
+        /** Whether a sender's full JID is too long to be a resourcepart (more than 1,023 octets of UTF-8). */
+        static boolean needsFallback(String full) {
+            // Most addresses are far below the bound even at 4 octets a character: skip the count.
+            return full.length() * 3 > MAX_RESOURCE_OCTETS && utf8Length(full) > MAX_RESOURCE_OCTETS;
+        }
+
+        /**
+         * The length of {@code s} in octets of UTF-8 (RFC 3629), the unit of RFC 7622's limits. An
+         * unpaired surrogate, which no server hands over, counts as the one octet of the '?' that
+         * Java's encoder writes for it.
+         */
+        static int utf8Length(String s) {
+            int n = 0;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < 0x80) {
+                    n += 1;
+                } else if (c < 0x800) {
+                    n += 2;
+                } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    n += 4;
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    n += 1;
+                } else {
+                    n += 3;
+                }
+            }
+            return n;
+        }
+
+        /** Whether a token is an opaque fallback token rather than a sender's full JID. */
+        static boolean isFallback(String token) {
+            return !token.isEmpty() && token.charAt(0) == FALLBACK_MARK;
         }
 
         @Override
@@ -174,6 +240,13 @@ public abstract sealed class JatCodec permits JatCodec.Opaque, JatCodec.Transpar
 
         @Override
         int shardOf(String token) {
+            if (isFallback(token)) {
+                if (token.length() != FALLBACK_LENGTH) {
+                    return -1;
+                }
+                int index = Opaque.digit(token.charAt(1));
+                return index >= 0 && index <= shardMask ? index : -1;
+            }
             // The token spells the sender's address: hash it as Jid does, so this agrees with shardOf(Jid).
             return shardOfHash(Jid.hashOf(token));
         }

@@ -22,7 +22,10 @@ final class JatTable<S> {
     private final ProxyCounters counters;
     private final long timeoutMillis;
     private final long idleMillis;
+    private static final java.util.logging.Logger log = java.util.logging.Logger.getLogger(JatTable.class.getName());
     private final AtomicInteger mappingsTotal = new AtomicInteger();
+    /** Whether an opaque fallback token (transparent mode) has been logged at INFO yet. */
+    private final java.util.concurrent.atomic.AtomicBoolean fallbackReported = new java.util.concurrent.atomic.AtomicBoolean();
     /** What each shard may hold without looking at the others: max-pending / (16 x shards). */
     private final int pendingShare;
     /** Shard.pending, read by other threads (opaque: plain loads and stores on common hardware, but never cached). */
@@ -289,6 +292,13 @@ final class JatTable<S> {
             return null;
         }
         String token = codec.newToken(sender, shard.index, slot);
+        if (shard.byToken != null && JatCodec.Transparent.isFallback(token)) {
+            // 128 random bits never repeat in practice; still, a token in use must never be issued twice.
+            while (shard.byToken.containsKey(token)) {
+                token = codec.newToken(sender, shard.index, slot);
+            }
+            fellBack(sender);
+        }
         mapping = new SenderMapping<>(sender, component.withResource(token), slot);
         shard.bySender.put(sender, mapping);
         if (shard.slots != null) {
@@ -303,6 +313,23 @@ final class JatTable<S> {
             mapping.rate = new RateLimit(settings.rateLimit(), settings.rateBurst(), now);
         }
         return mapping;
+    }
+
+    /**
+     * A sender in transparent mode whose full JID is too long to be the encoded address's
+     * resourcepart (RFC 7622 section 3.4) got an opaque token: counted, logged at INFO the first
+     * time (saying why), at FINE after that.
+     */
+    private void fellBack(Jid sender) {
+        counters.count(Counter.OPAQUE_FALLBACKS);
+        if (!fallbackReported.getAndSet(true)) {
+            log.info(() -> "jat-mode transparent: the full JID of " + sender.bare() + "/... is "
+                    + JatCodec.Transparent.utf8Length(sender.toString()) + " octets of UTF-8, longer than the 1023 a "
+                    + "resourcepart may be (RFC 7622 3.4), so the target sees it as an opaque token starting with '@' "
+                    + "(counted as opaque-fallbacks; later ones are logged at FINE)");
+        } else if (log.isLoggable(java.util.logging.Level.FINE)) {
+            log.fine("jat-mode transparent: opaque token for a sender whose full JID is too long: " + sender.bare() + "/...");
+        }
     }
 
     private boolean evictOldestIdle(Shard<S> shard) {
@@ -321,7 +348,8 @@ final class JatTable<S> {
         if (shard.slots != null) {
             shard.slots.release(mapping.slot);
         } else {
-            shard.byToken.remove(mapping.sender.toString());
+            // The token, not the sender's spelling: a fallback token is not the sender's full JID.
+            shard.byToken.remove(mapping.encoded.resource());
         }
         mappingsTotal.decrementAndGet();
     }

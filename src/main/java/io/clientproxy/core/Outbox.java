@@ -8,6 +8,11 @@ package io.clientproxy.core;
  * <p>Calls may come from any thread, never while the core holds a lock.
  */
 public interface Outbox<S> {
+    /** XEP-0280 (Message Carbons) namespace, of {@code <private/>}. */
+    String CARBONS_NS = "urn:xmpp:carbons:2";
+    /** XEP-0334 (Message Processing Hints) namespace, of {@code <no-copy/>}. */
+    String HINTS_NS = "urn:xmpp:hints";
+
     /** Send a copy of {@code stanza} with only its {@code from} and {@code to} replaced. */
     void forward(S stanza, Jid from, Jid to);
 
@@ -25,6 +30,16 @@ public interface Outbox<S> {
      * wrote it.
      */
     void forwardAnswer(S answer, S request, Jid from, Jid to);
+
+    /**
+     * Send a copy of a sender's message to the one resource of the target chosen for it: as
+     * {@link #forward}, plus two children that keep the server from copying it to the target's
+     * other resources, each unless the message already has it: {@code <private
+     * xmlns='urn:xmpp:carbons:2'/>} (XEP-0280 section 8, no carbon copies) and {@code <no-copy
+     * xmlns='urn:xmpp:hints'/>} (XEP-0334 section 4.3). A bot with several resources and carbons
+     * enabled would otherwise see, and answer, the message on every one.
+     */
+    void forwardToOneResource(S message, Jid from, Jid to);
 
     /**
      * Answer {@code stanza} with an error: same element name and id, {@code type='error'}, the

@@ -215,7 +215,7 @@ public final class ProxyCore<S> {
             runCommand(stanza, replyFrom, from);
         } else if (iqType == IqType.GET && isAboutCommands(stanza, childNamespace)) {
             answerCommandDisco(stanza, replyFrom, from, childNamespace);
-        } else if (iqType == IqType.GET && answersDiscoLocally(childNamespace)) {
+        } else if (iqType == IqType.GET && answersDiscoLocally(childNamespace, from, replyFrom)) {
             answerDisco(stanza, replyFrom, from, childNamespace);
         } else if (fromTarget && toResource != null && settings.outboundRequests()) {
             forwardOutbound(stanza, from, to, toResource, id, iqType);
@@ -282,19 +282,56 @@ public final class ProxyCore<S> {
         return true;
     }
 
-    private boolean answersDiscoLocally(String namespace) {
+    /**
+     * Whether the component answers a disco#info or disco#items get (XEP-0030 sections 3 and 4)
+     * itself rather than forwarding it. The server's own queries (see {@link #isServer}) are
+     * answered whenever no resource of the target is online, whatever {@code disco} says (the
+     * server lists its services from that answer, and an error hides the service until it asks
+     * again), and always when {@code allowed-senders} does not let them reach the target.
+     *
+     * @param sender    the query's {@code from}
+     * @param addressed the address it was sent to (the component's, as the sender wrote it)
+     */
+    private boolean answersDiscoLocally(String namespace, Jid sender, Jid addressed) {
         if (!DiscoInfo.INFO_NS.equals(namespace) && !DiscoInfo.ITEMS_NS.equals(namespace)) {
             return false;
         }
+        boolean server = isServer(sender, addressed);
+        if (server && !settings.allowedSenders().allows(sender)) {
+            return true;
+        }
         return switch (settings.disco()) {
-            case FORWARD -> false;
+            case FORWARD -> server && pool.size() == 0;
             case LOCAL -> true;
             case FALLBACK -> pool.size() == 0;
         };
     }
 
+    /**
+     * Whether {@code sender} is the XMPP server itself or one of its own components: an address
+     * with no resource whose domain is the target's domain or the parent domain of the address the
+     * stanza was sent to ({@code example.com} for {@code proxy.example.com}): {@code example.com},
+     * or Tigase's {@code sess-man@example.com}. No user can send from such an address: a server
+     * stamps every stanza from a client with the client's full JID (RFC 6120 section 8.1.2.1), and
+     * a remote server or another component can only send from its own domain (RFC 6120 section
+     * 8.1.2.2, XEP-0114), so a {@code from} without resource on these domains was written by the server
+     * (itself, a component, or a service it runs for an account, such as PEP).
+     */
+    boolean isServer(Jid sender, Jid addressed) {
+        if (!sender.isBare()) {
+            return false;
+        }
+        String domain = sender.domain();
+        if (domain.equalsIgnoreCase(target.domain())) {
+            return true;
+        }
+        String componentDomain = (addressed == null ? component : addressed).domain();
+        int dot = componentDomain.indexOf('.');
+        return dot > 0 && dot < componentDomain.length() - 1 && domain.equalsIgnoreCase(componentDomain.substring(dot + 1));
+    }
+
     private void answerDisco(S stanza, Jid from, Jid to, String namespace) {
-        if (!settings.allowedSenders().allows(to) && !to.hasBare(target.bare())) {
+        if (!settings.allowedSenders().allows(to) && !to.hasBare(target.bare()) && !isServer(to, from)) {
             reject(stanza, from, to, NOT_ALLOWED);
             return;
         }
@@ -514,7 +551,7 @@ public final class ProxyCore<S> {
         }
         Jid encoded = ((JatTable.Route) outcome).from();
         counters.count(Counter.MESSAGES_TO_TARGET);
-        outbox.forward(stanza, encoded, Balancer.rendezvous(online, sender).jid());
+        outbox.forwardToOneResource(stanza, encoded, Balancer.rendezvous(online, sender).jid());
     }
 
     private void messageToSender(S stanza, Jid resource, Jid encoded, boolean error) {

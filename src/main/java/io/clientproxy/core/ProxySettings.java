@@ -63,7 +63,7 @@ public record ProxySettings(
     /** Requests per second per sender; 0 turns rate limiting off. */
     public static final double DEFAULT_RATE_LIMIT = 0;
     public static final int DEFAULT_RATE_BURST = 20;
-    public static final DiscoMode DEFAULT_DISCO = DiscoMode.FORWARD;
+    public static final DiscoMode DEFAULT_DISCO = DiscoMode.FALLBACK;
     public static final String DEFAULT_DISCO_CATEGORY = "component";
     public static final String DEFAULT_DISCO_TYPE = "generic";
     public static final String DEFAULT_DISCO_NAME = "Client proxy";

@@ -51,6 +51,26 @@ final class ElementOutbox implements Outbox<XmlElement> {
     }
 
     @Override
+    public void forwardToOneResource(XmlElement message, Jid from, Jid to) {
+        XmlElement copy = message.withAttribute("from", from.toString()).withAttribute("to", to.toString());
+        copy = addIfAbsent(copy, "private", CARBONS_NS);
+        send(addIfAbsent(copy, "no-copy", HINTS_NS));
+    }
+
+    /** {@code element}, or a copy with an empty child {@code <name xmlns='ns'/>} added last when it has none. */
+    private static XmlElement addIfAbsent(XmlElement element, String name, String ns) {
+        for (XmlElement child : element.elements()) {
+            String qualified = child.name();
+            // The name as written may carry a prefix (c:private): compare the local name.
+            String local = qualified.substring(qualified.indexOf(':') + 1);
+            if (local.equals(name) && ns.equals(child.namespaceIn(element))) {
+                return element;
+            }
+        }
+        return element.withChild(XmlElement.builder(name).attribute("xmlns", ns).build());
+    }
+
+    @Override
     public void error(XmlElement stanza, Jid from, Jid to, StanzaError error) {
         send(errorReply(stanza, from, to, error));
     }

@@ -203,6 +203,15 @@ public final class XmlElement implements XmlNode {
         return new XmlElement(this.name, copy, children);
     }
 
+    /** A copy with {@code child} added after the existing content (shared, not copied: it is immutable). */
+    public XmlElement withChild(XmlNode child) {
+        Objects.requireNonNull(child, "child");
+        List<XmlNode> content = new ArrayList<>(children.size() + 1);
+        content.addAll(children);
+        content.add(child);
+        return new XmlElement(name, attributes, List.copyOf(content));
+    }
+
     /** This element as XML text, escaped; empty elements are written {@code <name/>}. */
     public String toXml() {
         StringBuilder sb = new StringBuilder(256);

@@ -40,7 +40,8 @@ import tigase.xmpp.jid.JID;
  *
  * <p>It implements {@link RegistrarBean} so that Tigase gives it a kernel of its own: without one,
  * its filter beans land in the root kernel and Tigase's monitor and eventbus components fail to
- * load. It implements {@link DisableDisco} so that disco queries reach the target like any IQ.
+ * load. It implements {@link DisableDisco} so that disco queries reach the core, which answers them
+ * itself or forwards them to the target as the {@code disco} option says.
  */
 public class ClientProxyComponent extends AbstractMessageReceiver implements RegistrarBean, DisableDisco {
     private static final Logger log = Logger.getLogger(ClientProxyComponent.class.getName());
@@ -84,7 +85,7 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     @ConfigField(desc = "Requests one sender may make at once before the rate limit applies", alias = ProxySettings.RATE_BURST)
     private int rateBurst = ProxySettings.DEFAULT_RATE_BURST;
 
-    @ConfigField(desc = "Who answers disco queries: forward (the target), local (the component), fallback (local while no resource is online)", alias = ProxySettings.DISCO)
+    @ConfigField(desc = "Who answers disco queries: forward (the target), local (the component), fallback (the default: local while no resource is online)", alias = ProxySettings.DISCO)
     private String disco = ProxySettings.DEFAULT_DISCO.configName();
 
     @ConfigField(desc = "Identity category of local disco answers", alias = ProxySettings.DISCO_CATEGORY)

@@ -64,6 +64,23 @@ final class PacketOutbox implements Outbox<Packet> {
     }
 
     @Override
+    public void forwardToOneResource(Packet message, Jid from, Jid to) {
+        Element copy = message.getElement().clone();
+        addIfAbsent(copy, "private", CARBONS_NS);
+        addIfAbsent(copy, "no-copy", HINTS_NS);
+        readdress(copy, from, to);
+    }
+
+    /** Adds an empty child {@code <name xmlns='ns'/>} unless the element has one. */
+    private static void addIfAbsent(Element element, String name, String ns) {
+        if (element.getChild(name, ns) == null) {
+            Element child = new Element(name);
+            child.setXMLNS(ns);
+            element.addChild(child);
+        }
+    }
+
+    @Override
     public void error(Packet stanza, Jid from, Jid to, StanzaError error) {
         reply(stanza, "error", from, to, errorElement(error));
     }

@@ -27,6 +27,11 @@ final class SinkOutbox implements Outbox<Sink> {
     }
 
     @Override
+    public void forwardToOneResource(Sink stanza, Jid from, Jid to) {
+        forward(stanza, from, to);
+    }
+
+    @Override
     public void error(Sink stanza, Jid from, Jid to, StanzaError error) {
         stanza.from = from;
         stanza.to = to;

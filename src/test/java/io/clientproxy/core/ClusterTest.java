@@ -56,6 +56,11 @@ class ClusterTest {
                 }
 
                 @Override
+                public void forwardToOneResource(Stanza s, Jid from, Jid to) {
+                    forward(s, from, to);
+                }
+
+                @Override
                 public void forwardRequest(Stanza s, Jid from, Jid to, String id) {
                     out.add(new Out(node, new Stanza(s.kind(), s.label(), from, to, id, s.type())));
                 }

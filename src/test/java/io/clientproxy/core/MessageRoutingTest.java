@@ -29,6 +29,7 @@ class MessageRoutingTest {
         f.core.onMessage("m1", ALICE, USED, "chat");
         Sent first = f.out.one();
         assertEquals(Kind.FORWARD, first.kind());
+        assertEquals(RecordingOutbox.ONE_RESOURCE, first.presenceType(), "with the hints that stop carbon copies");
         assertEquals(COMPONENT.bare(), first.from().bare());
         for (int i = 0; i < 10; i++) {
             f.core.onMessage("m", ALICE, USED, "chat");
@@ -48,6 +49,7 @@ class MessageRoutingTest {
         assertEquals("reply", reply.stanza());
         assertEquals(USED, reply.from(), "from the address alice used");
         assertEquals(ALICE, reply.to());
+        assertEquals(null, reply.presenceType(), "a message to a sender is forwarded as it is");
     }
 
     @Test

@@ -52,6 +52,11 @@ class ProxyCoreConcurrencyTest {
             }
 
             @Override
+            public void forwardToOneResource(String stanza, Jid from, Jid to) {
+                forward(stanza, from, to);
+            }
+
+            @Override
             public void error(String stanza, Jid from, Jid to, StanzaError error) {
                 answer(stanza);
             }

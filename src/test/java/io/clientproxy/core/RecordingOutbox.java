@@ -34,6 +34,15 @@ final class RecordingOutbox implements Outbox<String> {
         sent.add(new Sent(Kind.FORWARD, stanza, from, to, null, null));
     }
 
+    /** Recorded as a forward whose {@code presenceType} is {@link #ONE_RESOURCE}. */
+    @Override
+    public void forwardToOneResource(String stanza, Jid from, Jid to) {
+        sent.add(new Sent(Kind.FORWARD, stanza, from, to, null, ONE_RESOURCE));
+    }
+
+    /** The mark of a forward sent with {@link #forwardToOneResource}. */
+    static final String ONE_RESOURCE = "one-resource";
+
     @Override
     public void forwardRequest(String request, Jid from, Jid to, String id) {
         sent.add(new Sent(Kind.FORWARD, request, from, to, null, null, id));

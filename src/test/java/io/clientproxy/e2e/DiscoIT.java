@@ -37,11 +37,13 @@ class DiscoIT {
 
     static final List<FeatureBot> bots = new ArrayList<>();
     static XMPPTCPConnection alice;
+    static ProsodyServer prosody;
     static final List<Object> closeables = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        FeatureFixture.startProsody(List.of(COMPONENT), "bot", "alice");
+        // admin_shell: the test sends the server's own query (from 'localhost') through Prosody's shell.
+        prosody = FeatureFixture.startProsody(b -> b.module("admin_shell"), List.of(COMPONENT), "bot", "alice");
         for (String r : List.of("a", "b")) {
             FeatureBot bot = FeatureFixture.bot("bot", r, 0);
             bots.add(bot);
@@ -85,6 +87,66 @@ class DiscoIT {
         assertTrue(ids.equals(List.of("client/bot/" + FeatureBot.identityName("a")))
                 || ids.equals(List.of("client/bot/" + FeatureBot.identityName("b"))), "the bot's identity: " + ids);
         assertTrue(features(info).contains(FeatureBot.FEATURE), "the bot's feature: " + features(info));
+    }
+
+    /**
+     * The default ({@code fallback}), the bot offline: a disco#info sent as soon as the proxy's
+     * stream is up gets the component's identity, and disco#items an empty list, not
+     * {@code service-unavailable}.
+     */
+    @Test
+    void byDefaultAQueryTheMomentTheStreamIsUpGetsAnIdentity() throws Exception {
+        for (FeatureBot b : bots) {
+            b.unavailable();
+        }
+        try {
+            StandaloneProxy proxy = StandaloneProxy.start(FeatureFixture.settings(COMPONENT, TARGET).build());
+            FeatureFixture.register(proxy);
+            assertTrue(proxy.awaitConnected(FeatureFixture.WAIT), proxy::summary);
+            DiscoverInfo local = info();
+            assertEquals(List.of("component/generic/Client proxy"), identities(local), "the component's own identity");
+            assertEquals(Set.of(DISCO_INFO), features(local));
+            DiscoverItems items = ServiceDiscoveryManager.getInstanceFor(alice).discoverItems(jid(COMPONENT));
+            assertTrue(items.getItems().isEmpty(), items.toXML().toString());
+            assertEquals(2, proxy.core().counters().get(Counter.DISCO_ANSWERED));
+        } finally {
+            for (FeatureBot b : bots) {
+                b.available(0);
+            }
+        }
+    }
+
+    /**
+     * The server's own query: Prosody sends disco#info from its host {@code localhost} (through
+     * its admin shell) to a proxy whose {@code allowed-senders} does not list it, with the bots
+     * online and {@code disco = forward}: the component answers it with its identity (Prosody
+     * receives the result), instead of {@code forbidden}, and the bots never see it.
+     */
+    @Test
+    void theServersOwnQueryIsAnsweredDespiteAllowedSenders() throws Exception {
+        StandaloneProxy proxy = FeatureFixture.startProxy(FeatureFixture.settings(COMPONENT, TARGET)
+                .set("disco", "forward").set("allowed-senders", "example.org"), 2);
+        String id = "server-disco-" + System.nanoTime();
+        prosody.prosodyctl("shell", ">local st = require 'util.stanza'; local h = prosody.hosts['localhost']; "
+                + "local keep = function(e) prosody.clientproxy_test = tostring(e.stanza); return true; end; "
+                + "h.events.add_handler('iq-result/host/" + id + "', keep); h.events.add_handler('iq-error/host/" + id + "', keep); "
+                + "prosody.core_post_stanza(h, st.iq({ type = 'get', from = 'localhost', to = '" + COMPONENT + "', id = '" + id + "' })"
+                + ":query('" + DISCO_INFO + "')); return 'sent'");
+        String[] answer = new String[1];
+        await(() -> {
+            String out = prosody.prosodyctl("shell", ">return prosody.clientproxy_test or 'none'");
+            answer[0] = out;
+            return out.contains("<iq");
+        }, () -> "Prosody received no answer: " + answer[0] + " " + proxy.summary());
+        assertTrue(answer[0].contains("type='result'"), answer[0]);
+        assertTrue(answer[0].contains("from='" + COMPONENT + "'"), answer[0]);
+        assertTrue(answer[0].contains("<identity") && answer[0].contains("category='component'"), answer[0]);
+        assertEquals(1, proxy.core().counters().get(Counter.DISCO_ANSWERED));
+        assertEquals(0, proxy.core().counters().get(Counter.REQUESTS_FORWARDED), "the bots never see it");
+        // A user's query still meets allowed-senders.
+        org.jivesoftware.smack.XMPPException.XMPPErrorException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.jivesoftware.smack.XMPPException.XMPPErrorException.class, DiscoIT::info);
+        assertEquals(org.jivesoftware.smack.packet.StanzaError.Condition.forbidden, e.getStanzaError().getCondition());
     }
 
     @Test

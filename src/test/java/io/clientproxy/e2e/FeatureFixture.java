@@ -57,7 +57,13 @@ public final class FeatureFixture {
 
     /** Starts Prosody on {@code localhost} with these components (all with {@link #SECRET}) and registers the users. */
     public static ProsodyServer startProsody(List<String> components, String... users) {
-        ProsodyServer.Builder b = ProsodyServer.builder().domain("localhost");
+        return startProsody(b -> b, components, users);
+    }
+
+    /** As {@link #startProsody(List, String...)}, with more of Prosody's configuration (modules). */
+    public static ProsodyServer startProsody(java.util.function.UnaryOperator<ProsodyServer.Builder> more,
+                                             List<String> components, String... users) {
+        ProsodyServer.Builder b = more.apply(ProsodyServer.builder().domain("localhost"));
         for (String c : components) {
             b.component(c, SECRET);
         }
@@ -85,6 +91,11 @@ public final class FeatureFixture {
         assertTrue(proxy.awaitConnected(WAIT), "connected to Prosody's component port: " + proxy.summary());
         assertTrue(proxy.awaitOnlineResources(resources, WAIT), resources + " resources online: " + proxy.summary());
         return proxy;
+    }
+
+    /** Makes {@link #closeProxies()} close a proxy the test started itself. */
+    public static void register(StandaloneProxy proxy) {
+        proxies.add(proxy);
     }
 
     /** Closes every proxy started since the last call. */

@@ -105,6 +105,26 @@ abstract class ForwardingScenarios {
         assertEquals(0, fx().counters().droppedTotal());
     }
 
+    /**
+     * README "Service discovery": with the default {@code disco = fallback}, a disco#info sent as
+     * soon as the proxy's stream is up, while no resource of the target is online, gets the
+     * component's own identity (not {@code service-unavailable}).
+     */
+    @Test
+    void aDiscoQueryTheMomentTheStreamIsUpGetsTheComponentsIdentity() throws Exception {
+        XMPPTCPConnection alice = fx().user("alice", "phone");
+        fx().startProxy();
+        org.jivesoftware.smackx.disco.packet.DiscoverInfo info =
+                org.jivesoftware.smackx.disco.ServiceDiscoveryManager.getInstanceFor(alice).discoverInfo(jid(COMPONENT));
+        assertEquals(COMPONENT, String.valueOf(info.getFrom()));
+        List<String> identities = new ArrayList<>();
+        info.getIdentities().forEach(i -> identities.add(i.getCategory() + "/" + i.getType() + "/" + i.getName()));
+        assertEquals(List.of("component/generic/Client proxy"), identities);
+        assertTrue(info.containsFeature("http://jabber.org/protocol/disco#info"), info.toXML().toString());
+        assertEquals(1, fx().counters().get(Counter.DISCO_ANSWERED));
+        assertEquals(0, fx().counters().get(Counter.ERRORS_SENT));
+    }
+
     @Test
     void transparentModeShowsTheTargetTheSendersFullJid() throws Exception {
         fx().botsAndProxy(s -> s.jatMode(JatMode.TRANSPARENT));

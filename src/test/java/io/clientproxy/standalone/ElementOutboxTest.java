@@ -30,6 +30,27 @@ class ElementOutboxTest {
     }
 
     @Test
+    void aMessageForOneResourceCarriesTheNoCopyHintsOnce() {
+        XmlElement plain = XmlElement.parse("<message type='chat' id='m1' from='alice@localhost/r' to='proxy.localhost'>"
+                + "<body>hi</body></message>");
+        outbox.forwardToOneResource(plain, Jid.parse("proxy.localhost/tok"), Jid.parse("bot@localhost/a"));
+        assertEquals("<message type=\"chat\" id=\"m1\" from=\"proxy.localhost/tok\" to=\"bot@localhost/a\"><body>hi</body>"
+                + "<private xmlns=\"urn:xmpp:carbons:2\"/><no-copy xmlns=\"urn:xmpp:hints\"/></message>", sent.get(0).toXml());
+        // The sender's own hints (any prefix) are kept, not doubled.
+        XmlElement hinted = XmlElement.parse("<message type='chat' from='alice@localhost/r' to='proxy.localhost'>"
+                + "<c:private xmlns:c='urn:xmpp:carbons:2'/><no-copy xmlns='urn:xmpp:hints'/><body>hi</body></message>");
+        outbox.forwardToOneResource(hinted, Jid.parse("proxy.localhost/tok"), Jid.parse("bot@localhost/a"));
+        assertEquals("<message type=\"chat\" from=\"proxy.localhost/tok\" to=\"bot@localhost/a\">"
+                + "<c:private xmlns:c=\"urn:xmpp:carbons:2\"/><no-copy xmlns=\"urn:xmpp:hints\"/><body>hi</body></message>",
+                sent.get(1).toXml());
+        // A no-copy in another namespace is not the hint.
+        XmlElement other = XmlElement.parse("<message from='alice@localhost/r' to='proxy.localhost'><no-copy xmlns='urn:x'/></message>");
+        outbox.forwardToOneResource(other, Jid.parse("proxy.localhost/tok"), Jid.parse("bot@localhost/a"));
+        assertEquals("<message from=\"proxy.localhost/tok\" to=\"bot@localhost/a\"><no-copy xmlns=\"urn:x\"/>"
+                + "<private xmlns=\"urn:xmpp:carbons:2\"/><no-copy xmlns=\"urn:xmpp:hints\"/></message>", sent.get(2).toXml());
+    }
+
+    @Test
     void errorHasTheDefinedShape() {
         outbox.error(REQUEST, Jid.parse("proxy.localhost"), Jid.parse("alice@localhost/r"),
                 new StanzaError(Condition.SERVICE_UNAVAILABLE, ErrorType.WAIT, "no <one> & nobody"));

@@ -80,6 +80,11 @@ class StanzaDispatcherTest {
             }
 
             @Override
+            public void forwardToOneResource(XmlElement stanza, Jid from, Jid to) {
+                throw new IllegalStateException("boom");
+            }
+
+            @Override
             public void error(XmlElement stanza, Jid from, Jid to, StanzaError error) {
                 errors.add(ElementOutbox.errorReply(stanza, from, to, error));
             }

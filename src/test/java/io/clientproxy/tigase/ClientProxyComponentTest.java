@@ -346,7 +346,7 @@ class ClientProxyComponentTest {
     }
 
     @Test
-    void discoQueriesGoToTheTargetLikeAnyRequest() {
+    void discoQueriesGoToTheTargetWhileItIsOnline() {
         ComponentHarness h = withTwoResources();
         h.receive(iq(ALICE, COMPONENT, "d1", "get", query("http://jabber.org/protocol/disco#info")));
         Packet fwd = h.one();
@@ -385,6 +385,35 @@ class ClientProxyComponentTest {
         h.online("a", 0);
         h.receive(iq(ALICE, COMPONENT, "d2", "get", query("http://jabber.org/protocol/disco#info")));
         assertEquals(TARGET + "/a", attr(h.one(), "to"), "fallback forwards while the target is online");
+    }
+
+    @Test
+    void byDefaultADiscoQueryBeforeAnyResourceIsOnlineGetsTheComponentsIdentity() {
+        ComponentHarness h = ComponentHarness.started(Map.of("target-address", TARGET));
+        h.receive(iq(ALICE, COMPONENT, "d0", "get", query("http://jabber.org/protocol/disco#info")));
+        Packet info = h.one();
+        assertEquals("result", attr(info, "type"));
+        assertEquals(COMPONENT, attr(info, "from"));
+        Element identity = info.getElement().getChild("query", "http://jabber.org/protocol/disco#info").getChild("identity");
+        assertEquals("component", identity.getAttributeStaticStr("category"));
+        assertEquals("generic", identity.getAttributeStaticStr("type"));
+    }
+
+    @Test
+    void tigasesOwnComponentsAreAnsweredDespiteAllowedSenders() {
+        ComponentHarness h = ComponentHarness.started(Map.of("target-address", TARGET,
+                "allowed-senders", new String[] {"example.org"}));
+        h.online("a", 0);
+        h.take();
+        for (String server : List.of("sess-man@example.com", "example.com")) {
+            h.receive(iq(server, COMPONENT, "s1", "get", query("http://jabber.org/protocol/disco#info")));
+            Packet info = h.one();
+            assertEquals("result", attr(info, "type"), info.toString());
+            assertEquals(server, attr(info, "to"));
+            assertNotNull(info.getElement().getChild("query", "http://jabber.org/protocol/disco#info").getChild("identity"));
+        }
+        h.receive(iq(ALICE, COMPONENT, "s2", "get", query("http://jabber.org/protocol/disco#info")));
+        assertError(h.one(), "s2", COMPONENT, ALICE, "auth", "forbidden");
     }
 
     @Test
@@ -456,6 +485,10 @@ class ClientProxyComponentTest {
         assertEquals(TARGET + "/a", attr(in, "to"));
         assertTrue(attr(in, "from").startsWith(COMPONENT + "/"));
         assertEquals("hello", in.getElement().getChild("body").getCData());
+        // XEP-0280 section 8 and XEP-0334: the server must not copy it to the target's other resources.
+        assertNotNull(in.getElement().getChild("private", "urn:xmpp:carbons:2"), in.toString());
+        assertNotNull(in.getElement().getChild("no-copy", "urn:xmpp:hints"), in.toString());
+        assertNull(msg.getChild("private", "urn:xmpp:carbons:2"), "the received packet is not changed");
         Element answer = stanza("message", TARGET + "/a", attr(in, "from"), "m2", "chat");
         answer.addChild(new Element("body", "hi alice"));
         h.receive(answer);
@@ -463,6 +496,21 @@ class ClientProxyComponentTest {
         assertEquals(COMPONENT, attr(out, "from"));
         assertEquals(ALICE, attr(out, "to"));
         assertEquals("hi alice", out.getElement().getChild("body").getCData());
+        assertNull(out.getElement().getChild("private", "urn:xmpp:carbons:2"), "the sender's carbons are its own business");
+        assertNull(out.getElement().getChild("no-copy", "urn:xmpp:hints"));
+
+        // A sender's own hints are kept and not added twice.
+        Element hinted = stanza("message", ALICE, COMPONENT, "m3", "chat");
+        Element priv = new Element("private");
+        priv.setXMLNS("urn:xmpp:carbons:2");
+        hinted.addChild(priv);
+        Element noCopy = new Element("no-copy");
+        noCopy.setXMLNS("urn:xmpp:hints");
+        hinted.addChild(noCopy);
+        h.receive(hinted);
+        Packet in2 = h.one();
+        assertEquals(1, in2.getElement().getChildren().stream().filter(e -> e.getName().equals("private")).count(), in2.toString());
+        assertEquals(1, in2.getElement().getChildren().stream().filter(e -> e.getName().equals("no-copy")).count(), in2.toString());
     }
 
     @Test
