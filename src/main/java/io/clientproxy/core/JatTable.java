@@ -408,7 +408,7 @@ final class JatTable<S> {
             return DropReason.NOT_PENDING;
         }
         PendingRequest<S> request = mapping.pending(forwardId, PendingRequest.senderIdStart(forwardId));
-        if (request == null || request.forward != (int) forward) {
+        if (request == null || request.forward != forward) {
             return DropReason.NOT_PENDING;
         }
         if (!request.resource.jid().equals(from)) {

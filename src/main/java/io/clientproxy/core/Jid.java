@@ -130,7 +130,9 @@ public final class Jid {
     /** Whether the bare part is {@code otherBare}, ignoring case as {@link #equals} does. */
     public boolean hasBare(String otherBare) {
         int end = slash < 0 ? full.length() : slash;
-        return end == otherBare.length() && full.regionMatches(true, 0, otherBare, 0, end);
+        // Exact spelling first: the usual case, and String's own comparison is the fast one.
+        return end == otherBare.length()
+                && (full.startsWith(otherBare) || full.regionMatches(true, 0, otherBare, 0, end));
     }
 
     /**
@@ -155,6 +157,10 @@ public final class Jid {
         if (!(o instanceof Jid other) || hash != other.hash || slash != other.slash
                 || full.length() != other.full.length()) {
             return false;
+        }
+        if (full.equals(other.full)) {
+            // The same spelling: the usual case, and String's own comparison is the fast one.
+            return true;
         }
         int bareEnd = slash < 0 ? full.length() : slash;
         return full.regionMatches(true, 0, other.full, 0, bareEnd)

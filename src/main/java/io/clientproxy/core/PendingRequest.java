@@ -20,7 +20,7 @@ final class PendingRequest<S> extends IntrusiveList.Node implements Outcome {
     /** Guarded by the shard lock. */
     boolean settled;
     /** The number of its current forward toward the target; a new one each time it moves. Written under the shard lock. */
-    int forward;
+    long forward;
     /** The resources it was on before {@link #resource} (null until it first moves); written under the shard lock. */
     volatile TargetResource[] tried;
 
@@ -41,37 +41,33 @@ final class PendingRequest<S> extends IntrusiveList.Node implements Outcome {
     }
 
     /**
-     * The id the target sees: {@code <forward number in base 36>.<the sender's id>}. The number
+     * The id the target sees: {@code <forward number>.<the sender's id>}. The number
      * makes every forward distinct, so a late answer to an abandoned or timed-out forward never
      * matches a later request that reuses the sender's id; the sender's id in it lets a reply find
-     * its request with the one look-up by sender id the mapping keeps (no second index).
+     * its request with the one look-up by sender id the mapping keeps (no second index). Decimal:
+     * the concatenation writes a long in place, so the id is the one string it allocates.
      */
     String forwardId() {
-        return Integer.toUnsignedString(forward, 36) + FORWARD_SEPARATOR + id;
+        return forward + "." + id;
     }
 
     static final char FORWARD_SEPARATOR = '.';
 
-    /**
-     * The forward number in an id the target answered with (unsigned: it wraps after 2^32
-     * forwards of one sender, long after any of them can be pending), or -1L when the id is not
-     * one of ours.
-     */
+    /** The forward number in an id the target answered with, or -1 when the id is not one of ours. */
     static long forwardOf(String forwardId) {
         int dot = forwardId.indexOf(FORWARD_SEPARATOR);
-        if (dot <= 0 || dot > 7) {
+        if (dot <= 0 || dot > 18 || (dot > 1 && forwardId.charAt(0) == '0')) {
             return -1L;
         }
         long n = 0;
         for (int i = 0; i < dot; i++) {
             char c = forwardId.charAt(i);
-            int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'z') ? c - 'a' + 10 : -1;
-            if (d < 0) {
+            if (c < '0' || c > '9') {
                 return -1L;
             }
-            n = n * 36 + d;
+            n = n * 10 + (c - '0');
         }
-        return n > 0xFFFF_FFFFL ? -1L : n;
+        return n;
     }
 
     /** Where the sender's id starts in an id the target answered with (call only when {@link #forwardOf} is not -1). */

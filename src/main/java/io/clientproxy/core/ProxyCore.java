@@ -347,12 +347,12 @@ public final class ProxyCore<S> {
      * The online resources a sender's request or message may go to; null, after answering it,
      * when the sender is not allowed or no resource is online.
      */
-    private TargetResource[] resourcesFor(S stanza, Jid sender, Jid addressUsed) {
+    private TargetResource[] resourcesFor(S stanza, Jid sender, Jid addressUsed, long now) {
         if (!settings.allowedSenders().allows(sender)) {
             reject(stanza, addressUsed, sender, NOT_ALLOWED);
             return null;
         }
-        TargetResource[] online = pool.preferred(clock.getAsLong());
+        TargetResource[] online = pool.preferred(now);
         if (online.length == 0) {
             reject(stanza, addressUsed, sender, noResource());
             return null;
@@ -361,11 +361,12 @@ public final class ProxyCore<S> {
     }
 
     private void forwardRequest(S stanza, Jid sender, Jid addressUsed, String id, IqType type) {
-        TargetResource[] online = resourcesFor(stanza, sender, addressUsed);
+        long now = clock.getAsLong();
+        TargetResource[] online = resourcesFor(stanza, sender, addressUsed, now);
         if (online == null) {
             return;
         }
-        Outcome outcome = table.admit(sender, id, stanza, addressUsed, type, online, balancer, clock.getAsLong());
+        Outcome outcome = table.admit(sender, id, stanza, addressUsed, type, online, balancer, now);
         if (outcome instanceof StanzaError error) {
             reject(stanza, addressUsed, sender, error);
             return;
@@ -540,11 +541,12 @@ public final class ProxyCore<S> {
 
     /** A sender's message goes to one resource, the same for a sender while it is online, so a conversation stays together. */
     private void messageToTarget(S stanza, Jid sender, Jid addressUsed) {
-        TargetResource[] online = resourcesFor(stanza, sender, addressUsed);
+        long now = clock.getAsLong();
+        TargetResource[] online = resourcesFor(stanza, sender, addressUsed, now);
         if (online == null) {
             return;
         }
-        Outcome outcome = table.mapMessageSender(sender, addressUsed, clock.getAsLong());
+        Outcome outcome = table.mapMessageSender(sender, addressUsed, now);
         if (outcome instanceof StanzaError e) {
             reject(stanza, addressUsed, sender, e);
             return;

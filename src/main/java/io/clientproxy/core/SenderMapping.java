@@ -32,7 +32,7 @@ final class SenderMapping<S> extends IntrusiveList.Node {
     /** Null when rate limiting is off. */
     RateLimit rate;
     /** Numbers this sender's forwards toward the target (see {@link PendingRequest#forwardId()}). */
-    private int forwards;
+    private long forwards;
 
     SenderMapping(Jid sender, Jid encoded, int slot) {
         this.sender = sender;
@@ -60,7 +60,7 @@ final class SenderMapping<S> extends IntrusiveList.Node {
     }
 
     /** The number of a new forward: distinct from every other of this mapping while any can be pending. */
-    int nextForward() {
+    long nextForward() {
         return ++forwards;
     }
 
