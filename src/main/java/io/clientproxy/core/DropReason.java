@@ -19,9 +19,7 @@ public enum DropReason implements Outcome {
     /** A message or presence of type error: errors are never answered (RFC 6120 8.3.1). */
     ERROR_STANZA,
     /** Presence that needs no answer (directed presence, probes and unsubscriptions from others). */
-    PRESENCE_IGNORED,
-    /** A stanza from the target that is not a result or error and not presence. */
-    UNEXPECTED_FROM_TARGET;
+    PRESENCE_IGNORED;
 
     private final String key = name().toLowerCase(Locale.ROOT).replace('_', '-');
 
