@@ -164,6 +164,9 @@ final class AdminCommands {
         for (Map.Entry<String, Long> e : core.counters().snapshot().entrySet()) {
             x.add(field(e.getKey(), e.getKey(), String.valueOf(e.getValue())));
         }
+        for (Map.Entry<String, Long> e : core.adapterCounters().entrySet()) {
+            x.add(field(e.getKey(), e.getKey(), String.valueOf(e.getValue())));
+        }
         return x;
     }
 

@@ -263,6 +263,20 @@ public final class ProxyCore<S> {
         }
     }
 
+    /**
+     * The adapter's own counters (connection, parser, limits), shown by the {@code counters} admin
+     * command after the core's; none unless set.
+     */
+    public void setAdapterCounters(java.util.function.Supplier<java.util.Map<String, Long>> counters) {
+        this.adapterCounters = Objects.requireNonNull(counters, "counters");
+    }
+
+    java.util.Map<String, Long> adapterCounters() {
+        return adapterCounters.get();
+    }
+
+    private volatile java.util.function.Supplier<java.util.Map<String, Long>> adapterCounters = java.util.Map::of;
+
     /** Who may run the admin commands (Tigase's admins, or the standalone {@code admins} option). */
     public void setAdmins(java.util.function.Predicate<Jid> admins) {
         this.admins = Objects.requireNonNull(admins, "admins");

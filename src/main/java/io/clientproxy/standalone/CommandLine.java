@@ -94,7 +94,9 @@ record CommandLine(boolean help, boolean version, Path config, Map<String, Strin
             sb.append('\n');
         }
         sb.append("\nExit status: 143 after a normal stop by SIGTERM (the JVM's 128 + 15; 130 for Ctrl-C), 2 for a bad\n")
-                .append("option or when the server refuses the component's secret on the first connection.\n")
+                .append("option, or when before the first connection the server refuses the component for good\n")
+                .append("(not-authorized: the secret; host-unknown: component-domain; conflict: another connection\n")
+                .append("already is this component) or server-host does not resolve.\n")
                 .append("With --check: 0 healthy, 1 not healthy (the line before the verdict says why), 2 for a bad option.\n");
         return sb.toString();
     }

@@ -56,8 +56,7 @@ final class ConnectionCheck {
 
             if (!proxy.awaitConnected(left())) {
                 step("connection", proxy.failure()
-                        .map(e -> "REFUSED by " + server + ": " + e.getMessage()
-                                + "; check component-secret and component-domain against the server's configuration")
+                        .map(e -> "REFUSED by " + server + ": " + e.getMessage() + "; " + whatToCheck(e.condition()))
                         .orElse("FAILED: no authenticated stream to " + server + " within " + seconds(limit)
                                 + "; check server-host and server-port (the server's component port) and the log above"));
                 return verdict(false);
@@ -168,6 +167,17 @@ final class ConnectionCheck {
     }
 
     /** Waits until the condition holds or the time is up; returns whether it holds. */
+    /** What an operator should look at for a stream error the server refused the component with. */
+    static String whatToCheck(String condition) {
+        return switch (condition == null ? "" : condition) {
+            case "conflict" -> "another connection already is this component: stop the running proxy before --check "
+                    + "(a server takes one connection per component)";
+            case "host-unknown" -> "the server does not know component-domain: check it against the server's configuration";
+            case "not-authorized" -> "check component-secret against the server's configuration";
+            default -> "check component-secret and component-domain against the server's configuration";
+        };
+    }
+
     private boolean await(BooleanSupplier condition) throws InterruptedException {
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline >= 0) {

@@ -61,6 +61,7 @@ public final class StandaloneProxy implements AutoCloseable {
         connection.onUnsent(outbox::notSent);
         this.core = new ProxyCore<>(settings.proxy(), settings.proxyAddress(), outbox);
         this.core.setAdmins(settings.admins()::lists);
+        this.core.setAdapterCounters(counters::snapshot);
         this.dispatcher = new StanzaDispatcher(core, outbox, counters, settings.limits());
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "client-proxy-ticker-" + settings.componentDomain());

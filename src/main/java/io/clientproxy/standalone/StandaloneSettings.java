@@ -62,7 +62,8 @@ public record StandaloneSettings(
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     private static final String PROXY_ADDRESS_RULE =
-            "a bare address the server routes to this component, such as proxy.example.com or svc@proxy.example.com";
+            "a bare address at component-domain, which the server routes to this component, such as "
+                    + "proxy.example.com or svc@proxy.example.com";
 
     public StandaloneSettings {
         Objects.requireNonNull(proxy, "proxy");
@@ -75,7 +76,10 @@ public record StandaloneSettings(
         if (componentDomain == null || !componentDomain.isBare() || componentDomain.local() != null) {
             throw new InvalidSettingException(COMPONENT_DOMAIN, componentDomain, "a domain such as proxy.example.com, with no '@' or '/'");
         }
-        if (proxyAddress == null || !proxyAddress.isBare()) {
+        // A server lets a component send only from its own domain (Prosody: stream error
+        // invalid-from, then the stream is gone): any other address could never work.
+        if (proxyAddress == null || !proxyAddress.isBare()
+                || (componentDomain != null && !proxyAddress.domain().equalsIgnoreCase(componentDomain.domain()))) {
             throw new InvalidSettingException(ProxySettings.PROXY_ADDRESS, proxyAddress, PROXY_ADDRESS_RULE);
         }
         if (componentSecret == null || componentSecret.isEmpty()) {

@@ -151,6 +151,8 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         try {
             core = newCore(settings());
             core.setAdmins(jid -> isAdmin(TigaseJids.toTigase(jid)));
+            core.setAdapterCounters(() -> Map.of("internal-errors", internalErrors.sum(),
+                    "dropped/not-a-stanza", unknownStanzas.sum()));
             // Alone, nothing crosses: the link has no other node until Tigase's cluster controller says so.
             core.joinCluster(getComponentId().getDomain(), cluster);
         } catch (InvalidSettingException e) {

@@ -201,6 +201,9 @@ class AdminCommandsIT {
         assertEquals("3", form.getField("replies-delivered").getFirstValue());
         assertEquals("2", form.getField("online-resources").getFirstValue());
         assertEquals("0", form.getField("pending").getFirstValue());
+        // The standalone connection's own counters are there too, not only in the summary line.
+        assertEquals("0", form.getField("connection-losses").getFirstValue(), form.toXML().toString());
+        assertEquals("0", form.getField("read-timeouts").getFirstValue());
     }
 
     @Test

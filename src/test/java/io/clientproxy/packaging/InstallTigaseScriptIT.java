@@ -55,6 +55,24 @@ class InstallTigaseScriptIT {
         Run second = install(tigase.toString(), "bot@example.com", "proxy");
         assertEquals(0, second.status(), second.output());
         assertEquals(config, Files.readString(tigase.resolve("etc/config.tdsl")), "a second run adds nothing");
+
+        // A second bean: a backup of its own, and the first backup still holds the original.
+        assertEquals(0, install(tigase.toString(), "weather@example.com", "weather").status());
+        try (Stream<Path> files = Files.list(tigase.resolve("etc"))) {
+            List<String> backups = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("config.tdsl.bak-client-proxy-")).sorted().toList();
+            assertEquals(2, backups.size(), backups.toString());
+            assertTrue(backups.stream().anyMatch(b -> readQuietly(tigase.resolve("etc").resolve(b))
+                    .equals("'config-type' = 'default'\n")), "the original is kept: " + backups);
+        }
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** What Tigase 8.4's ConfigWriter makes of the bean when it rewrites config.tdsl (no comments, class unquoted). */

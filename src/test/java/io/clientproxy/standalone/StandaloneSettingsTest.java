@@ -169,6 +169,8 @@ class StandaloneSettingsTest {
             "messages, 1",
             "proxy-address, proxy.example.com/r",
             "proxy-address, a@b@c",
+            "proxy-address, other.example.com",
+            "proxy-address, svc@other.example.com",
     })
     void badValueNamesItsKey(String key, String value) {
         InvalidSettingException e = invalid(key, value);
