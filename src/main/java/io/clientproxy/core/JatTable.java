@@ -403,11 +403,12 @@ final class JatTable<S> {
         if (mapping == null) {
             return DropReason.UNKNOWN_TOKEN;
         }
-        long forward = PendingRequest.forwardOf(forwardId);
+        int dot = PendingRequest.separatorOf(forwardId);
+        long forward = PendingRequest.forwardOf(forwardId, dot);
         if (forward < 0) {
             return DropReason.NOT_PENDING;
         }
-        PendingRequest<S> request = mapping.pending(forwardId, PendingRequest.senderIdStart(forwardId));
+        PendingRequest<S> request = mapping.pending(forwardId, dot + 1);
         if (request == null || request.forward != forward) {
             return DropReason.NOT_PENDING;
         }

@@ -48,14 +48,22 @@ final class PendingRequest<S> extends IntrusiveList.Node implements Outcome {
      * the concatenation writes a long in place, so the id is the one string it allocates.
      */
     String forwardId() {
-        return forward + "." + id;
+        return forward + FORWARD_SEPARATOR + id;
     }
 
-    static final char FORWARD_SEPARATOR = '.';
+    static final String FORWARD_SEPARATOR = ".";
 
-    /** The forward number in an id the target answered with, or -1 when the id is not one of ours. */
-    static long forwardOf(String forwardId) {
-        int dot = forwardId.indexOf(FORWARD_SEPARATOR);
+    /** Where the separator stands in an id the target answered with, -1 when nowhere. */
+    static int separatorOf(String forwardId) {
+        return forwardId.indexOf(FORWARD_SEPARATOR);
+    }
+
+    /**
+     * The forward number in an id the target answered with, given where its separator is
+     * ({@link #separatorOf}), or -1 when the id is not one of ours; the sender's id starts after
+     * the separator.
+     */
+    static long forwardOf(String forwardId, int dot) {
         if (dot <= 0 || dot > 18 || (dot > 1 && forwardId.charAt(0) == '0')) {
             return -1L;
         }
@@ -68,11 +76,6 @@ final class PendingRequest<S> extends IntrusiveList.Node implements Outcome {
             n = n * 10 + (c - '0');
         }
         return n;
-    }
-
-    /** Where the sender's id starts in an id the target answered with (call only when {@link #forwardOf} is not -1). */
-    static int senderIdStart(String forwardId) {
-        return forwardId.indexOf(FORWARD_SEPARATOR) + 1;
     }
 
     /** Whether it has been on {@code r} before: a get tries each resource at most once. */

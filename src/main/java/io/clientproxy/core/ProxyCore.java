@@ -83,6 +83,8 @@ public final class ProxyCore<S> {
     private final TargetSubscription subscription;
     private final AdminCommands commands = new AdminCommands(this);
     private volatile java.util.function.Predicate<Jid> admins = jid -> false;
+    /** The adapter's own counters, for the {@code counters} admin command. */
+    private volatile java.util.function.Supplier<java.util.Map<String, Long>> adapterCounters = java.util.Map::of;
     /** This node's view of the other nodes of a cluster; null when not in one. */
     private volatile ClusterPeers<S> peers;
     /** Set by shutdown(): requests that arrive afterwards are refused, not left pending. */
@@ -275,7 +277,6 @@ public final class ProxyCore<S> {
         return adapterCounters.get();
     }
 
-    private volatile java.util.function.Supplier<java.util.Map<String, Long>> adapterCounters = java.util.Map::of;
 
     /** Who may run the admin commands (Tigase's admins, or the standalone {@code admins} option). */
     public void setAdmins(java.util.function.Predicate<Jid> admins) {
@@ -403,9 +404,7 @@ public final class ProxyCore<S> {
     private void deliverReply(S stanza, Jid from, String token, String id) {
         Outcome outcome = table.settleReply(token, id, from, clock.getAsLong());
         if (outcome instanceof DropReason reason) {
-            if (reason != DropReason.UNKNOWN_TOKEN || !handOver(stanza, token)) {
-                drop(reason, stanza);
-            }
+            dropOrHandOver(reason, stanza, token);
             return;
         }
         @SuppressWarnings("unchecked")
@@ -426,9 +425,7 @@ public final class ProxyCore<S> {
     private void bounced(S stanza, Jid from, String token, String id) {
         Outcome outcome = table.pendingReply(token, id, from);
         if (outcome instanceof DropReason reason) {
-            if (reason != DropReason.UNKNOWN_TOKEN || !handOver(stanza, token)) {
-                drop(reason, stanza);
-            }
+            dropOrHandOver(reason, stanza, token);
             return;
         }
         @SuppressWarnings("unchecked")
@@ -444,8 +441,7 @@ public final class ProxyCore<S> {
         if (moved == null) {
             drop(DropReason.NOT_PENDING, stanza);
         } else if (moved) {
-            counters.count(Counter.REQUESTS_MOVED);
-            outbox.forwardRequest(request.stanza, request.mapping.encoded, replacement.jid(), request.forwardId());
+            sendMoved(request, replacement);
             if (!replacement.isOnline()) {
                 relocate(request, replacement);
             }
@@ -773,6 +769,13 @@ public final class ProxyCore<S> {
         }
     }
 
+    /** A reply that finds no request here: handed to another node when its token is not this node's, else dropped. */
+    private void dropOrHandOver(DropReason reason, S stanza, String token) {
+        if (reason != DropReason.UNKNOWN_TOKEN || !handOver(stanza, token)) {
+            drop(reason, stanza);
+        }
+    }
+
     /** A stanza to an encoded address this node does not know: to the node(s) that may know it. */
     private boolean handOver(S stanza, String token) {
         ClusterPeers<S> p = peers;
@@ -848,13 +851,18 @@ public final class ProxyCore<S> {
                 }
                 return;
             }
-            counters.count(Counter.REQUESTS_MOVED);
-            outbox.forwardRequest(request.stanza, request.mapping.encoded, replacement.jid(), request.forwardId());
+            sendMoved(request, replacement);
             if (replacement.isOnline()) {
                 return;
             }
             from = replacement;
         }
+    }
+
+    /** A request that moved: to its new resource, under its new forward id. */
+    private void sendMoved(PendingRequest<S> request, TargetResource replacement) {
+        counters.count(Counter.REQUESTS_MOVED);
+        outbox.forwardRequest(request.stanza, request.mapping.encoded, replacement.jid(), request.forwardId());
     }
 
     // ---------------------------------------------------------------- time and shutdown
