@@ -30,7 +30,6 @@ public abstract class AbstractMessageReceiver
 	private long lastHourPackets = 0;
 	private long lastMinutePackets = 0;
 	private long lastSecondPackets = 0;
-	private long packetId = 0;
 	private long packetsPerHour = 0;
 	private long packetsPerMinute = 0;
 	private long packetsPerSecond = 0;
@@ -71,14 +70,13 @@ public abstract class AbstractMessageReceiver
 		return 1;
 	}
 
-	/** {@code prefix + "-" + getName() + counter} (or without the prefix part if it is {@code null}). */
+	/**
+	 * A random UUID, after {@code prefix + "-"} if the prefix is not {@code null}, as in the real
+	 * class (not the component's name and a counter).
+	 */
 	public String newPacketId(String prefix) {
-		StringBuilder sb = new StringBuilder(32);
-		if (prefix != null) {
-			sb.append(prefix).append('-');
-		}
-		sb.append(getName()).append(++packetId);
-		return sb.toString();
+		final String uuid = java.util.UUID.randomUUID().toString();
+		return prefix != null ? prefix + "-" + uuid : uuid;
 	}
 
 	public int processingInThreads() {

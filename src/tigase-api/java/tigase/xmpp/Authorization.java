@@ -32,9 +32,18 @@ public enum Authorization {
 			return null;
 		}
 
-		/** Not an error: returns {@code packet.okResult(text, 0)}. */
+		/**
+		 * Not an error: returns {@code packet.okResult(text, 0)}.
+		 *
+		 * @throws PacketInvalidAddressException if the packet has no {@code from} ({@link Packet#getFrom()})
+		 */
 		@Override
-		public Packet getResponseMessage(Packet packet, String text, boolean includeOriginalXML) {
+		public Packet getResponseMessage(Packet packet, String text, boolean includeOriginalXML)
+				throws PacketErrorTypeException {
+			if (packet.getFrom() == null) {
+				throw new PacketInvalidAddressException(
+						"The packet does not have 'from' address, can't generate response: " + packet.toString());
+			}
 			return packet.okResult(text, 0);
 		}
 	},
@@ -444,14 +453,22 @@ public enum Authorization {
 	 * the condition and, if {@code text} is not {@code null}, an unescaped
 	 * {@code <text xml:lang="en">}, both in {@code urn:ietf:params:xml:ns:xmpp-stanzas}.
 	 *
-	 * @throws PacketErrorTypeException if the packet already has {@code type="error"}
+	 * <p>Checked in the real order: first the address, then the type.
+	 *
+	 * @throws PacketInvalidAddressException if the packet has no {@code from} ({@link Packet#getFrom()}),
+	 *                                       whatever its type
+	 * @throws PacketInvalidTypeException    if the packet already has {@code type="error"}
 	 */
 	public Packet getResponseMessage(Packet packet, String text, boolean includeOriginalXML)
 			throws PacketErrorTypeException {
+		if (packet.getFrom() == null) {
+			throw new PacketInvalidAddressException(
+					"The packet does not have 'from' address, can't generate error response: " + packet.toString());
+		}
 		if ((packet.getType() == null) || (packet.getType() != StanzaType.error)) {
 			return packet.errorResult(getErrorType(), getErrorCode(), getCondition(), text, includeOriginalXML);
 		} else {
-			throw new PacketErrorTypeException("The packet has already 'error' type: " + packet.toString());
+			throw new PacketInvalidTypeException("The packet has already 'error' type: " + packet.toString());
 		}
 	}
 }

@@ -359,7 +359,7 @@ class ClientProxyComponentTest {
     void localDiscoAnswersWithIdentityAndFeatures() {
         ComponentHarness h = ComponentHarness.started(Map.of("target-address", TARGET, "disco", "fallback",
                 "disco-category", "automation", "disco-type", "rpc", "disco-name", "Echo & co",
-                "disco-features", new String[] {"urn:example:echo"}));
+                "disco-features", List.of("urn:example:echo")));
         Element q = query("http://jabber.org/protocol/disco#info");
         q.setAttribute("node", "n1");
         h.receive(iq(ALICE, "svc@" + COMPONENT, "di", "get", q));
@@ -402,7 +402,7 @@ class ClientProxyComponentTest {
     @Test
     void tigasesOwnComponentsAreAnsweredDespiteAllowedSenders() {
         ComponentHarness h = ComponentHarness.started(Map.of("target-address", TARGET,
-                "allowed-senders", new String[] {"example.org"}));
+                "allowed-senders", List.of("example.org")));
         h.online("a", 0);
         h.take();
         for (String server : List.of("sess-man@example.com", "example.com")) {

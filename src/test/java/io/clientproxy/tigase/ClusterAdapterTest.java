@@ -52,7 +52,52 @@ class ClusterAdapterTest {
 
                 @Override
                 public void sendToNodes(String command, Map<String, String> data, JID fromNode, JID... toNodes) {
-                    sendToNodes(command, data, null, fromNode, null, toNodes);
+                    sendToNodes(command, data, (Element) null, fromNode, null, toNodes);
+                }
+
+                // The rest of the real interface, which the component does not call.
+                @Override
+                public void handleClusterPacket(Element packet) {
+                    throw notUsed();
+                }
+
+                @Override
+                public void nodeConnected(String addr) {
+                    throw notUsed();
+                }
+
+                @Override
+                public void nodeDisconnected(String addr) {
+                    throw notUsed();
+                }
+
+                @Override
+                public void sendToNodes(String command, Map<String, String> data, Queue<Element> packets,
+                                        JID fromNode, Set<JID> visitedNodes, JID... toNodes) {
+                    throw notUsed();
+                }
+
+                @Override
+                public void sendToNodes(String command, Queue<Element> packets, JID fromNode, Set<JID> visitedNodes,
+                                        JID... toNodes) {
+                    throw notUsed();
+                }
+
+                @Override
+                public void sendToNodes(String command, Map<String, String> data, JID fromNode,
+                                        Set<JID> visitedNodes, JID... toNodes) {
+                    throw notUsed();
+                }
+
+                @Override
+                public void sendToNodes(String command, JID fromNode, JID... toNodes) {
+                    throw notUsed();
+                }
+
+                @Override
+                public void sendToNodes(String command, Element packet, JID fromNode, Set<JID> visitedNodes,
+                                        JID... toNodes) {
+                    throw notUsed();
                 }
 
                 @Override
@@ -73,6 +118,11 @@ class ClusterAdapterTest {
                 }
             };
         }
+    }
+
+    static AssertionError notUsed() {
+        return new AssertionError("the component calls only setCommandListener, removeCommandListener and the two "
+                + "sendToNodes it is written for");
     }
 
     static ComponentHarness node(String node, ControllerStandIn controller) {

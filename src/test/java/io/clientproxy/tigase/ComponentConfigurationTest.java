@@ -1,6 +1,7 @@
 package io.clientproxy.tigase;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,7 +108,7 @@ class ComponentConfigurationTest {
     @Test
     void accessControlOptionsReachTheCore() {
         ComponentHarness h = ComponentHarness.started(Map.of("target-address", "bot@example.com",
-                "allowed-senders", new String[] {"example.org"}, "rate-limit", 1, "rate-burst", 1,
+                "allowed-senders", List.of("example.org"), "rate-limit", 1, "rate-burst", 1,
                 "balancer", "round-robin"));
         h.online("a", 0);
         h.receive(ComponentHarness.iq(ComponentHarness.ALICE, ComponentHarness.COMPONENT, "1", "get",
@@ -126,7 +127,7 @@ class ComponentConfigurationTest {
     @Test
     void badAccessControlValuesAreRefused() {
         for (Map.Entry<String, Object> bad : List.of(
-                Map.entry("allowed-senders", (Object) new String[] {"@nope"}),
+                Map.entry("allowed-senders", (Object) List.of("@nope")),
                 Map.entry("rate-limit", (Object) (-1)),
                 Map.entry("rate-burst", (Object) 0),
                 Map.entry("balancer", (Object) "fastest"))) {
@@ -134,6 +135,25 @@ class ComponentConfigurationTest {
             InvalidSettingException e = assertThrows(InvalidSettingException.class, h.component::initialize);
             assertEquals(bad.getKey(), e.key());
         }
+    }
+
+    /**
+     * Values as {@code config.tdsl} gives them to Tigase's converter: a duration as text, a list
+     * for an array option ({@code [ 'a', 'b' ]}). A Java array would not do: Tigase's
+     * {@code DefaultTypesConverter} takes it as its {@code toString()}, one element
+     * {@code [Ljava.lang.String;@...} (seen with -Ptigase).
+     */
+    @Test
+    void optionsArriveAsConfigTdslWritesThem() {
+        ComponentHarness h = ComponentHarness.started(Map.of("target-address", "bot@example.com",
+                "request-timeout", "PT3S", "allowed-senders", List.of("example.org", "carol@example.net")));
+        assertEquals(Duration.ofSeconds(3), h.component.core().settings().requestTimeout());
+        assertTrue(h.component.core().settings().allowedSenders().lists(io.clientproxy.core.Jid.parse("carol@example.net")));
+        assertTrue(h.component.core().settings().allowedSenders().lists(io.clientproxy.core.Jid.parse("example.org")));
+        ComponentHarness array = ComponentHarness.started(Map.of("target-address", "bot@example.com",
+                "allowed-senders", new String[] {"example.org"}));
+        assertFalse(array.component.core().settings().allowedSenders().lists(io.clientproxy.core.Jid.parse("example.org")),
+                "a Java array is not read as the list it holds");
     }
 
     @Test

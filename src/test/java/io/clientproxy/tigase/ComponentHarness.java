@@ -1,21 +1,26 @@
 package io.clientproxy.tigase;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import tigase.kernel.beans.config.ConfigField;
 import tigase.server.Packet;
 import tigase.xml.Element;
 import tigase.xmpp.jid.JID;
 
 /**
- * Drives the component the way Tigase does: configuration injected into the {@code @ConfigField}
- * fields by alias, {@code setName}, {@code initialize} (which calls {@code initializationCompleted}
- * from inside, as Tigase 8.4's BasicComponent does), {@code start}, packets into
- * {@code processPacket} carrying {@code jabber:client} as stanzas from clients do; and captures what
- * it hands to {@code addOutPacket}.
+ * Drives the component the way Tigase does. {@link BeanLifecycle} creates it as a bean named
+ * {@code proxy}: with real Tigase on the class path ({@code mvn -Ptigase}) Tigase's own kernel and
+ * DSL bean configurator create it, convert and inject the configuration by {@code @ConfigField}
+ * alias, let it register its helper beans in its own kernel ({@code RegistrarBean}), inject them
+ * (the packet filters the real {@code getStatistics} reads) and call
+ * {@code beanConfigurationChanged} (which creates the real queues); against the compile-time
+ * declaration (default build) a stand-in does what the declaration needs. The kernel's
+ * {@code initialize()} call is held back so that a test makes it itself, right after the kernel
+ * would have (a test may act before it, or see what it throws); {@code initialize} calls
+ * {@code initializationCompleted} from inside, as Tigase 8.4's BasicComponent does. Then
+ * {@code start}, packets into {@code processPacket} carrying {@code jabber:client} as stanzas from
+ * clients do; and what the component hands to {@code addOutPacket} is captured.
  *
  * <p>Like Tigase's session manager, which hands a stanza to its processors by element name and
  * namespace, it refuses any outgoing stanza without {@code xmlns='jabber:client'}: such a packet
@@ -34,15 +39,41 @@ final class ComponentHarness {
     final ClientProxyComponent component;
 
     ComponentHarness(Map<String, Object> config) {
-        component = new ClientProxyComponent(clock::get) {
-            @Override
-            protected boolean addOutPacket(Packet packet) {
-                record(packet);
-                return true;
+        component = BeanLifecycle.create(Recorded.class, "proxy", config, this);
+    }
+
+    /**
+     * The component as the kernel creates it (public, no-arg constructor), with the harness's
+     * clock; what it sends goes to the harness instead of Tigase's router.
+     */
+    public static class Recorded extends ClientProxyComponent {
+        private final ComponentHarness harness;
+        private boolean kernelCallHeld;
+
+        public Recorded() {
+            this(BeanLifecycle.creating(ComponentHarness.class));
+        }
+
+        private Recorded(ComponentHarness harness) {
+            super(harness.clock::get);
+            this.harness = harness;
+        }
+
+        @Override
+        protected boolean addOutPacket(Packet packet) {
+            harness.record(packet);
+            return true;
+        }
+
+        /** The kernel's call is held back; the test makes it (see the class comment). */
+        @Override
+        public void initialize() {
+            if (!kernelCallHeld) {
+                kernelCallHeld = true;
+                return;
             }
-        };
-        configure(component, config);
-        component.setName("proxy");
+            super.initialize();
+        }
     }
 
     static ComponentHarness started(Map<String, Object> config) {
@@ -51,30 +82,6 @@ final class ComponentHarness {
         h.component.start();
         h.take();
         return h;
-    }
-
-    /** Sets fields the way Tigase's kernel does: by the alias of their {@code @ConfigField}. */
-    static void configure(Object bean, Map<String, Object> config) {
-        for (Map.Entry<String, Object> e : config.entrySet()) {
-            Field field = null;
-            for (Class<?> c = bean.getClass(); c != null && field == null; c = c.getSuperclass()) {
-                for (Field f : c.getDeclaredFields()) {
-                    ConfigField cf = f.getAnnotation(ConfigField.class);
-                    if (cf != null && cf.alias().equals(e.getKey())) {
-                        field = f;
-                    }
-                }
-            }
-            if (field == null) {
-                throw new AssertionError("no @ConfigField with alias " + e.getKey());
-            }
-            try {
-                field.setAccessible(true);
-                field.set(bean, e.getValue());
-            } catch (IllegalAccessException ex) {
-                throw new AssertionError(ex);
-            }
-        }
     }
 
     /** What Tigase's router does with a packet the component hands it: queued, or refused by the session manager. */

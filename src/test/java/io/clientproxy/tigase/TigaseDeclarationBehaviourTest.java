@@ -13,6 +13,8 @@ import tigase.util.stringprep.TigaseStringprepException;
 import tigase.xml.Element;
 import tigase.xmpp.Authorization;
 import tigase.xmpp.PacketErrorTypeException;
+import tigase.xmpp.PacketInvalidAddressException;
+import tigase.xmpp.PacketInvalidTypeException;
 import tigase.xmpp.StanzaType;
 import tigase.xmpp.jid.BareJID;
 import tigase.xmpp.jid.JID;
@@ -361,14 +363,29 @@ class TigaseDeclarationBehaviourTest {
 		}
 
 		@Test
-		void errorStanzasAreNotAnswered() throws Exception {
-			// Authorization.getResponseMessage throws for type="error".
-			Packet error = Packet.packetInstance(new Element("iq", new String[]{"type", "id"},
-			                                                 new String[]{"error", "e1"}));
-			PacketErrorTypeException ex = assertThrows(PacketErrorTypeException.class,
+		void errorStanzasAreNotAnsweredAndTheAddressIsCheckedFirst() throws Exception {
+			// Authorization.getResponseMessage checks Packet.getFrom() first (PacketInvalidAddressException),
+			// then the type (PacketInvalidTypeException); both are PacketErrorTypeExceptions.
+			Packet errorFromNobody = Packet.packetInstance(new Element("iq", new String[]{"type", "id"},
+			                                                           new String[]{"error", "e1"}));
+			PacketErrorTypeException noFrom = assertThrows(PacketInvalidAddressException.class,
+			                                               () -> Authorization.BAD_REQUEST.getResponseMessage(
+					                                               errorFromNobody, "x", true));
+			assertTrue(noFrom.getMessage().startsWith("The packet does not have 'from' address, can't generate error "
+					                                          + "response: "), noFrom.getMessage());
+			Packet error = Packet.packetInstance(new Element("iq", new String[]{"type", "id", "from", "to"},
+			                                                 new String[]{"error", "e2", "user@example.com/pc",
+					                                                 "proxy.example.com"}));
+			PacketErrorTypeException ex = assertThrows(PacketInvalidTypeException.class,
 			                                           () -> Authorization.BAD_REQUEST.getResponseMessage(error,
 			                                                                                              "x", true));
 			assertTrue(ex.getMessage().startsWith("The packet has already 'error' type: "), ex.getMessage());
+			Packet requestFromNobody = Packet.packetInstance(new Element("iq", new String[]{"type", "id"},
+			                                                             new String[]{"get", "q0"}));
+			assertThrows(PacketInvalidAddressException.class,
+			             () -> Authorization.AUTHORIZED.getResponseMessage(requestFromNobody, null, true));
+			assertThrows(PacketInvalidAddressException.class,
+			             () -> Authorization.FORBIDDEN.getResponseMessage(requestFromNobody, null, true));
 		}
 
 		@Test
@@ -510,8 +527,12 @@ class TigaseDeclarationBehaviourTest {
 			assertEquals(1, comp.hashCodeForPacket(Packet.packetInstance(new Element("iq"), null, null)));
 			comp.setName("proxy");
 			assertEquals("proxy", comp.getComponentId().getLocalpart());
-			assertEquals("pre-proxy1", comp.newPacketId("pre"));
-			assertEquals("proxy2", comp.newPacketId(null));
+			// AbstractMessageReceiver.newPacketId: prefix + "-" + a random UUID (not the name and a counter).
+			String uuid = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
+			String withPrefix = comp.newPacketId("pre");
+			assertTrue(withPrefix.matches("pre-" + uuid), withPrefix);
+			assertTrue(comp.newPacketId(null).matches(uuid));
+			assertNotEquals(withPrefix, comp.newPacketId("pre"));
 		}
 
 		private int countRecords(StatisticsList list) {
