@@ -46,6 +46,14 @@ public abstract class AbstractMessageReceiver
 	 */
 	public abstract void processPacket(Packet packet);
 
+	/**
+	 * The real method puts the packet into an input queue whose thread calls
+	 * {@link #processPacket(Packet)}; the declaration has no input queue and calls it at once.
+	 */
+	public final void processPacket(final Packet packet, final java.util.Queue<Packet> results) {
+		processPacket(packet);
+	}
+
 	/** Real signature; here the packet is kept in a private queue and {@code true} returned. */
 	protected boolean addOutPacket(Packet packet) {
 		// The real method picks the output queue with hashCodeForPacket(packet); keep that call so the

@@ -160,6 +160,17 @@ public class BasicComponent
 		return admins.contains(jid.getBareJID());
 	}
 
+	/**
+	 * The real method runs Tigase's admin script commands addressed to the component (which the
+	 * declaration does not have): here it does nothing.
+	 */
+	public void processPacket(Packet packet, java.util.Queue<Packet> results) {
+	}
+
+	/** Does nothing, as in the real class. */
+	public void release() {
+	}
+
 	/** Real signature; the real class only keeps it for subclasses. */
 	@Override
 	public void setClusterController(ClusterControllerIfc cl_controller) {

@@ -1,10 +1,11 @@
 package tigase.server;
 
+import java.util.Queue;
 import tigase.xmpp.jid.JID;
 
 /**
- * Compile-time declaration of {@code tigase.server.ServerComponent} (tigase-server 8.4.0), with the
- * subset of its methods that {@link BasicComponent} declares here.
+ * Compile-time declaration of {@code tigase.server.ServerComponent} (tigase-server 8.4.0), with
+ * every method of the real interface.
  */
 public interface ServerComponent {
 
@@ -19,4 +20,8 @@ public interface ServerComponent {
 	void initializationCompleted();
 
 	boolean isInitializationComplete();
+
+	void processPacket(Packet packet, Queue<Packet> results);
+
+	void release();
 }

@@ -155,6 +155,20 @@ public class Element
 		return child;
 	}
 
+	/**
+	 * The attribute's value as stored (escaped as in XML): interns the name, so any string equal to
+	 * the name finds it. Deprecated in 8.4.0 (xmltools 4.3.0) in favour of
+	 * {@link #getAttributeStaticStr(String)}; master (xmltools 4.4.0-SNAPSHOT) deprecates that one
+	 * instead and keeps this.
+	 */
+	@Deprecated
+	public String getAttribute(String attName) {
+		if (attributes != null) {
+			return attributes.get(attName.intern());
+		}
+		return null;
+	}
+
 	/** Identity lookup: only an interned attribute name finds the attribute. */
 	public String getAttributeStaticStr(String attName) {
 		if (attributes != null) {

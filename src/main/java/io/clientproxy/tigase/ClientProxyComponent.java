@@ -317,9 +317,9 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         Element element = packet.getElement();
         Jid from = TigaseJids.toCore(packet.getStanzaFrom());
         Jid to = TigaseJids.toCore(packet.getStanzaTo());
-        String type = element.getAttributeStaticStr("type");
+        String type = Elements.attribute(element, "type");
         switch (packet.getElemName()) {
-            case "iq" -> c.onIq(packet, from, to, XmlText.decode(element.getAttributeStaticStr("id")), type,
+            case "iq" -> c.onIq(packet, from, to, XmlText.decode(Elements.attribute(element, "id")), type,
                     childCount(element), childNamespace(element), "error".equals(type) ? errorCondition(element) : null);
             case "message" -> c.onMessage(packet, from, to, type);
             case "presence" -> c.onPresence(packet, from, to, type, priority(element));
@@ -338,7 +338,7 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     /** An IQ request must never go unanswered, even when the proxy itself cannot handle it. */
     private void answerError(Packet packet, StanzaError error) {
         try {
-            String type = packet.getElement().getAttributeStaticStr("type");
+            String type = Elements.attribute(packet.getElement(), "type");
             if ("iq".equals(packet.getElemName()) && ("get".equals(type) || "set".equals(type))
                     && packet.getStanzaFrom() != null && packet.getStanzaTo() != null) {
                 new PacketOutbox(this::addOutPacket).error(packet, TigaseJids.toCore(packet.getStanzaTo()),
@@ -351,7 +351,7 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
 
     /** The defined condition of a stanza error (RFC 6120 8.3.3): the first child of {@code <error/>} in the stanzas namespace. */
     static String errorCondition(Element stanza) {
-        Element error = stanza.getChild("error");
+        Element error = Elements.child(stanza, "error");
         List<Element> children = error == null ? null : error.getChildren();
         if (children != null) {
             for (Element c : children) {
@@ -375,7 +375,7 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
 
     /** The presence priority (RFC 6121 4.7.2.3): an integer from -128 to 127, 0 when absent or invalid. */
     static int priority(Element presence) {
-        Element p = presence.getChild("priority");
+        Element p = Elements.child(presence, "priority");
         if (p == null || p.getCData() == null) {
             return 0;
         }

@@ -59,7 +59,7 @@ final class PacketOutbox implements Outbox<Packet> {
     public void forwardAnswer(Packet answer, Packet request, Jid from, Jid to) {
         Element copy = answer.getElement().clone();
         // The sender's id exactly as the sender wrote it (Tigase keeps it raw).
-        copy.setAttribute("id", request.getElement().getAttributeStaticStr("id"));
+        copy.setAttribute("id", Elements.attribute(request.getElement(), "id"));
         readdress(copy, from, to);
     }
 
@@ -73,10 +73,10 @@ final class PacketOutbox implements Outbox<Packet> {
 
     /** Adds an empty child {@code <name xmlns='ns'/>} unless the element has one. */
     private static void addIfAbsent(Element element, String name, String ns) {
-        if (element.getChild(name, ns) == null) {
-            Element child = new Element(name);
+        if (Elements.child(element, name, ns) == null) {
+            Element child = Elements.create(name);
             child.setXMLNS(ns);
-            element.addChild(child);
+            Elements.append(element, child);
         }
     }
 
@@ -86,23 +86,23 @@ final class PacketOutbox implements Outbox<Packet> {
     }
 
     static Element errorElement(StanzaError error) {
-        Element e = new Element("error");
+        Element e = Elements.create("error");
         e.setAttribute("type", error.type().xml());
-        Element condition = new Element(error.condition().xml());
+        Element condition = Elements.create(error.condition().xml());
         condition.setXMLNS(Condition.STANZAS_NS);
-        e.addChild(condition);
+        Elements.append(e, condition);
         if (error.text() != null) {
-            Element text = new Element("text", XMLUtils.escape(error.text()));
+            Element text = Elements.create("text", XMLUtils.escape(error.text()));
             text.setXMLNS(Condition.STANZAS_NS);
             text.setAttribute("xml:lang", "en");
-            e.addChild(text);
+            Elements.append(e, text);
         }
         return e;
     }
 
     @Override
     public void presence(Jid from, Jid to, String type) {
-        Element p = new Element("presence");
+        Element p = Elements.create("presence");
         JID fromJid = TigaseJids.toTigase(from);
         JID toJid = TigaseJids.toTigase(to);
         p.setAttribute("from", fromJid.toString());
@@ -127,8 +127,8 @@ final class PacketOutbox implements Outbox<Packet> {
     /** A new stanza answering {@code request}: same element name and id, the given type, addresses and child. */
     private void reply(Packet request, String type, Jid from, Jid to, Element child) {
         Element original = request.getElement();
-        Element reply = new Element(original.getName());
-        String id = original.getAttributeStaticStr("id");
+        Element reply = Elements.create(original.getName());
+        String id = Elements.attribute(original, "id");
         if (id != null) {
             reply.setAttribute("id", id);
         }
@@ -138,7 +138,7 @@ final class PacketOutbox implements Outbox<Packet> {
         reply.setAttribute("from", fromJid.toString());
         reply.setAttribute("to", toJid.toString());
         if (child != null) {
-            reply.addChild(child);
+            Elements.append(reply, child);
         }
         send(reply, fromJid, toJid);
     }

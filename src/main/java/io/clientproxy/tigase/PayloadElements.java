@@ -16,7 +16,7 @@ final class PayloadElements {
     }
 
     static Element toElement(Payload p) {
-        Element e = new Element(p.name());
+        Element e = Elements.create(p.name());
         if (p.namespace() != null) {
             e.setXMLNS(p.namespace());
         }
@@ -27,13 +27,13 @@ final class PayloadElements {
             e.setCData(XMLUtils.escape(p.text()));
         }
         for (Payload c : p.children()) {
-            e.addChild(toElement(c));
+            Elements.append(e, toElement(c));
         }
         return e;
     }
 
     static Payload fromElement(Element e) {
-        String xmlns = e.getAttributeStaticStr("xmlns");
+        String xmlns = Elements.attribute(e, "xmlns");
         Payload p = Payload.of(e.getName(), xmlns);
         Map<String, String> attributes = e.getAttributes();
         if (attributes != null) {

@@ -31,6 +31,8 @@ final class ApiSignatureChecker {
 		private final Map<String, ClassSig> classes = new HashMap<>();
 		/** key: class \t F|M \t name \t descriptor; value: modifiers */
 		private final Map<String, Set<String>> members = new HashMap<>();
+		/** class -> "name descriptor" of each abstract method it declares */
+		private final Map<String, Set<String>> abstractMethods = new HashMap<>();
 
 		static Signatures load(Path tsv) throws IOException {
 			return parse(Files.readAllLines(tsv, StandardCharsets.UTF_8));
@@ -56,6 +58,9 @@ final class ApiSignatureChecker {
 					case "M":
 						require(f, 5, lineNo, line);
 						s.members.put(memberKey(f[1], f[0], f[2], f[3]), words(f[4]));
+						if (f[0].equals("M") && words(f[4]).contains("abstract")) {
+							s.abstractMethods.computeIfAbsent(f[1], k -> new TreeSet<>()).add(f[2] + " " + f[3]);
+						}
 						break;
 					default:
 						throw new IllegalArgumentException("Line " + lineNo + ": unknown record kind: " + line);
@@ -181,6 +186,20 @@ final class ApiSignatureChecker {
 			}
 			checkMember(problems, name, "M", "<init>", descriptor(k.getParameterTypes(), void.class),
 			            access(k.getModifiers()));
+		}
+		if (kind.equals("interface") || (kind.equals("class") && Modifier.isAbstract(c.getModifiers()))) {
+			// A class written against the declaration (a test's stand-in, say) must also implement the
+			// real type: every abstract method of the real one has to be declared.
+			Set<String> declared = new TreeSet<>();
+			for (Method m : c.getDeclaredMethods()) {
+				declared.add(m.getName() + " " + descriptor(m.getParameterTypes(), m.getReturnType()));
+			}
+			for (String real : signatures.abstractMethods.getOrDefault(name, Set.of())) {
+				if (!declared.contains(real)) {
+					problems.add(name + " abstract method " + real + ": not declared (an implementation written "
+							             + "against the declaration would not implement the real type)");
+				}
+			}
 		}
 	}
 

@@ -28,6 +28,8 @@ class TigaseApiSignatureTest {
 	private static final String SIGNATURES_PROPERTY = "tigase.api.signatures";
 	/** True: a missing signature list skips the check instead of failing it. */
 	private static final String OPTIONAL_PROPERTY = "tigase.api.signatures.optional";
+	/** The signature list of the next Tigase (master). */
+	private static final String NEXT_SIGNATURES_PROPERTY = "tigase.api.signatures.next";
 
 	@Test
 	void declaredTigaseApiMatchesRealTigase() throws IOException {
@@ -48,6 +50,36 @@ class TigaseApiSignatureTest {
 				                   " real classes listed)");
 	}
 
+	/**
+	 * The same check against the next Tigase (master, 8.5.0-SNAPSHOT; system property
+	 * {@code tigase.api.signatures.next}). A difference is reported, not fatal: the shipped jar is
+	 * built for 8.4. Every difference must be listed in README.md (section on upgrading Tigase),
+	 * so an operator learns what changes; without the list the check is skipped.
+	 */
+	@Test
+	void declaredTigaseApiAgainstTheNextTigase() throws IOException {
+		String value = System.getProperty(NEXT_SIGNATURES_PROPERTY, "");
+		Path file = Paths.get(value);
+		assumeFalse(value.isBlank() || !Files.isRegularFile(file),
+		            "No signature list of the next Tigase at '" + value + "' (system property '" +
+				            NEXT_SIGNATURES_PROPERTY + "')");
+		ApiSignatureChecker checker = new ApiSignatureChecker(ApiSignatureChecker.Signatures.load(file));
+		List<String> problems = checker.check(declaredTigaseClasses());
+		System.out.println("Tigase API declaration against the next Tigase (" + file.getFileName() + "): " +
+				                   (problems.isEmpty() ? "no difference" : problems.size() + " difference(s), "
+						                   + "reported, not fatal:\n  " + String.join("\n  ", problems)));
+		Path readme = Paths.get(System.getProperty("basedir", System.getProperty("user.dir")), "README.md");
+		String text = Files.readString(readme);
+		List<String> unlisted = new ArrayList<>();
+		for (String problem : problems) {
+			String member = problem.substring(0, problem.indexOf(':'));
+			if (!text.contains(member)) {
+				unlisted.add(member);
+			}
+		}
+		assertEquals(List.of(), unlisted, "differences from the next Tigase that README.md does not list");
+	}
+
 	/** Guards the checker itself: a wrong descriptor, kind, modifier or unknown class must be reported. */
 	@Test
 	void checkerReportsMismatches() {
@@ -65,8 +97,10 @@ class TigaseApiSignatureTest {
 				"M\ttigase.xml.CData\tclone\t()Ljava/lang/Object;\tpublic",
 				"M\ttigase.xml.CData\tclone\t()Ltigase/xml/XMLNodeIfc;\tpublic",
 				"M\ttigase.xml.CData\tcompareTo\t(Ljava/lang/Object;)I\tpublic",
-				// tigase.xml.XMLNodeIfc declared as a class instead of an interface.
-				"C\ttigase.xml.XMLNodeIfc\tclass abstract\t-\tjava.lang.Comparable,java.lang.Cloneable");
+				// tigase.xml.XMLNodeIfc declared as a class instead of an interface, with an abstract
+				// method the declaration lacks.
+				"C\ttigase.xml.XMLNodeIfc\tclass abstract\t-\tjava.lang.Comparable,java.lang.Cloneable",
+				"M\ttigase.xml.XMLNodeIfc\tgetSize\t()I\tpublic abstract");
 		ApiSignatureChecker checker = new ApiSignatureChecker(ApiSignatureChecker.Signatures.parse(fake));
 
 		List<String> problems = checker.check(List.of(tigase.xml.CData.class, tigase.xml.XMLNodeIfc.class,
@@ -78,6 +112,8 @@ class TigaseApiSignatureTest {
 				"tigase.xml.CData method setCdata (Ljava/lang/String;)V: modifiers [public], real [public, static]",
 				"tigase.xml.CData method toStringSecure ()Ljava/lang/String;: not in real Tigase (no member with that name and descriptor)",
 				"tigase.xml.XMLNodeIfc: is interface, real is [abstract, class]",
+				"tigase.xml.XMLNodeIfc abstract method getSize ()I: not declared (an implementation written against "
+						+ "the declaration would not implement the real type)",
 				"tigase.xml.XMLNodeIfc method clone ()Ltigase/xml/XMLNodeIfc;: not in real Tigase (no member with that name and descriptor)",
 				"tigase.xml.XMLNodeIfc method toStringPretty ()Ljava/lang/String;: not in real Tigase (no member with that name and descriptor)",
 				"tigase.xml.XMLNodeIfc method toStringSecure ()Ljava/lang/String;: not in real Tigase (no member with that name and descriptor)",
