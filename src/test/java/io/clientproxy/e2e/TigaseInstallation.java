@@ -42,6 +42,8 @@ public final class TigaseInstallation implements XmppServer {
     private final int c2sPort;
     private final Path console;
     private Process process;
+    /** Kept after {@link #close()}: asked for ({@code -Dtigase.keep=true}) or a set-up step failed. */
+    private boolean keep = Boolean.getBoolean("tigase.keep");
 
     private TigaseInstallation(Path dir, int c2sPort) {
         this.dir = dir;
@@ -58,12 +60,21 @@ public final class TigaseInstallation implements XmppServer {
      *              (password {@link ProxyFixture#password(String)})
      */
     public static TigaseInstallation start(Path home, String bean, String target, Map<String, String> beanOptions,
-                                           String admin) throws IOException, InterruptedException {
+                                           String admin) throws SetupFailure {
         if (!Files.isDirectory(home.resolve("jars")) || !Files.isDirectory(home.resolve("etc"))) {
-            throw new IllegalArgumentException(home + " is not a Tigase installation (no jars/ and etc/)");
+            throw new SetupFailure("reading the installation", home + " is not a Tigase installation (no jars/ and etc/)",
+                    home, null);
         }
-        Path dir = Files.createTempDirectory("verify-tigase-");
-        TigaseInstallation t = null;
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("verify-tigase-");
+        } catch (IOException e) {
+            throw new SetupFailure("creating the copy", String.valueOf(e.getMessage()), Path.of(System.getProperty(
+                    "java.io.tmpdir")), e);
+        }
+        TigaseInstallation t = new TigaseInstallation(dir, 0);
+        String step = "copying " + home;
+        Path look = dir;
         try {
             for (String part : List.of("jars", "etc", "certs", "database", "scripts")) {
                 copyTree(home.resolve(part), dir.resolve(part));
@@ -71,19 +82,55 @@ public final class TigaseInstallation implements XmppServer {
             Files.createDirectories(dir.resolve("logs"));
             ServerFiles.FreePorts ports = new ServerFiles.FreePorts();
             t = new TigaseInstallation(dir, ports.next());
+            step = "writing the copy's etc/config.tdsl";
+            look = dir.resolve("etc/config.tdsl");
             t.configure(ports, admin + "@" + DOMAIN);
-            t.installComponent(bean, target, beanOptions);
-            t.createDatabase(admin);
+            step = "scripts/install-tigase";
+            look = t.stepLog("install-tigase");
+            t.installComponent(bean, target, beanOptions, look);
+            step = "creating the database schema (Tigase's SchemaManager)";
+            look = t.stepLog("schema");
+            t.createDatabase(admin, look);
+            step = "starting Tigase (" + t.javaDescription() + ")";
+            look = t.console;
             t.launch();
             return t;
         } catch (IOException | InterruptedException | RuntimeException e) {
-            if (t != null) {
-                t.close();
-            } else {
-                deleteRecursively(dir);
-            }
-            throw e;
+            t.stopProcess();
+            t.keep = true; // the logs are what the operator reads next
+            throw new SetupFailure(step, e.getMessage(), look, e);
         }
+    }
+
+    /**
+     * A set-up step failed, so no scenario can run. The message is one line: the step, the reason
+     * (the first line of Tigase's output that names a problem, when there is one) and the file to
+     * read; the copy is kept for that.
+     */
+    public static final class SetupFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        SetupFailure(String step, String reason, Path look, Throwable cause) {
+            super(step + " failed: " + oneLine(reason) + "; see " + look, cause);
+        }
+    }
+
+    /** The first line of {@code text}, at most 300 characters. */
+    static String oneLine(String text) {
+        String line = text == null ? "no reason given" : text.strip().lines().findFirst().orElse("no reason given");
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+
+    /**
+     * The first line of a Tigase or SchemaManager log that names a problem (an exception, an
+     * error, SEVERE, a failed step), or {@code null}.
+     */
+    static String firstProblem(String log) {
+        return log.lines()
+                .map(l -> l.replaceAll("\u001b\\[[0-9;]*m", "").strip())
+                .filter(l -> l.matches("(?i).*(exception|error|severe|failed|unsupported|cannot|can't|could not).*"))
+                .filter(l -> !l.matches("(?i).*(loglevel|\\berror\\.log|errors?=0).*"))
+                .findFirst().orElse(null);
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
@@ -137,15 +184,29 @@ public final class TigaseInstallation implements XmppServer {
         }
     }
 
+    /**
+     * The copy's own Derby database. {@code cacheRepo=off}: this run creates its accounts after the
+     * component has already sent its subscription to the bot's address, and Tigase's user
+     * repository caches "no such user" for 60 s ({@code JDBCRepository}: {@code RepoCache(10000,
+     * 60 * 1000)}), which the auth repository's {@code addUser} does not clear. Tigase 8.5 then
+     * answers the bot's in-band registration with {@code internal-server-error} ("Database access
+     * problem", when it stores the e-mail address, although the account was created); 8.4 cannot
+     * write the new account's roster until the entry expires. An operator who creates the bot
+     * account before enabling the component needs none of this (README, "Upgrading Tigase").
+     */
     private String databaseUri() {
-        return "jdbc:derby:" + dir.resolve("verifydb") + ";create=true";
+        return "jdbc:derby:" + dir.resolve("verifydb") + ";create=true;cacheRepo=off";
+    }
+
+    private Path stepLog(String step) {
+        return dir.resolve("logs/" + step + ".log");
     }
 
     /** scripts/install-tigase into the copy, then the given options into the bean it added. */
-    private void installComponent(String bean, String target, Map<String, String> options)
+    private void installComponent(String bean, String target, Map<String, String> options, Path log)
             throws IOException, InterruptedException {
         Path script = Path.of("scripts/install-tigase").toAbsolutePath();
-        run(List.of("bash", script.toString(), dir.toString(), target, bean), "scripts/install-tigase");
+        run(List.of("bash", script.toString(), dir.toString(), target, bean), "scripts/install-tigase", log);
         Path config = dir.resolve("etc/config.tdsl");
         String text = Files.readString(config);
         String anchor = "'target-address' = '" + target + "'\n";
@@ -161,27 +222,45 @@ public final class TigaseInstallation implements XmppServer {
      * Creates the Derby database with Tigase's own schema tool, from the installation's jars
      * (the schema files in {@code database/}).
      */
-    private void createDatabase(String admin) throws IOException, InterruptedException {
+    private void createDatabase(String admin, Path log) throws IOException, InterruptedException {
         run(List.of(java(), "-cp", "jars/*", "tigase.db.util.SchemaManager", "install-schema",
                 "-T", "derby", "-D", dir.resolve("verifydb").toString(), "-H", "localhost",
                 "-U", "tigase", "-P", "tigase",
-                "-J", admin + "@" + DOMAIN, "-N", ProxyFixture.password(admin)), "Tigase's SchemaManager install-schema");
+                "-J", admin + "@" + DOMAIN, "-N", ProxyFixture.password(admin)), "Tigase's SchemaManager install-schema",
+                log);
+        // SchemaManager ends with status 0 even when a step failed: it says so in its summary.
+        String out = readQuietly(log);
+        if (!out.contains("Schema installation finished") || out.matches("(?s).*\\t(failed|error)\\b.*")) {
+            String problem = firstProblem(out);
+            throw new IOException(problem != null ? problem : "no 'Schema installation finished' in its output");
+        }
     }
 
+    /**
+     * The Java that runs Tigase: {@code -Dtigase.java} (scripts/verify-tigase picks one that suits
+     * the installation's class files), else the one running this test.
+     */
     private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String chosen = System.getProperty("tigase.java", "");
+        return chosen.isBlank() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : chosen;
     }
 
-    private void run(List<String> command, String what) throws IOException, InterruptedException {
-        Path log = Files.createTempFile(dir.resolve("logs"), "step-", ".log");
+    private String javaDescription() {
+        String chosen = System.getProperty("tigase.java.version", "");
+        return java() + (chosen.isBlank() ? "" : ", Java " + chosen);
+    }
+
+    private void run(List<String> command, String what, Path log) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new IOException(what + " did not finish within 180 s: " + readQuietly(log));
+            throw new IOException(what + " did not finish within 180 s");
         }
         if (p.exitValue() != 0) {
-            throw new IOException(what + " failed with status " + p.exitValue() + ":\n" + readQuietly(log));
+            String problem = firstProblem(readQuietly(log));
+            throw new IOException(what + " ended with status " + p.exitValue()
+                    + (problem != null ? ": " + problem : ""));
         }
     }
 
@@ -194,11 +273,14 @@ public final class TigaseInstallation implements XmppServer {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!(readQuietly(console).contains(READY_LINE) && canConnect(c2sPort))) {
             if (!process.isAlive()) {
-                throw new IOException("Tigase exited during start-up with status " + process.exitValue() + ":\n"
-                        + logTail(40));
+                String problem = firstProblem(readQuietly(console));
+                throw new IOException("Tigase exited during start-up with status " + process.exitValue()
+                        + (problem != null ? ": " + problem : ""));
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("Tigase was not ready within " + START_TIMEOUT.toSeconds() + " s:\n" + logTail(40));
+                String problem = firstProblem(readQuietly(console));
+                throw new IOException("no '" + READY_LINE + "' within " + START_TIMEOUT.toSeconds() + " s"
+                        + (problem != null ? "; first problem logged: " + problem : ""));
             }
             Thread.sleep(250);
         }
@@ -292,13 +374,13 @@ public final class TigaseInstallation implements XmppServer {
         return sb.toString();
     }
 
-    /** The copy's directory (kept after {@link #close()} with {@code -Dtigase.keep=true}). */
+    /** The copy's directory (kept after {@link #close()} with {@code -Dtigase.keep=true} or {@link #keep()}). */
     public Path dir() {
         return dir;
     }
 
-    @Override
-    public void close() {
+    /** Stops Tigase (SIGTERM, then SIGKILL after {@link #STOP_TIMEOUT}); the copy stays. */
+    private void stopProcess() {
         if (process != null && process.isAlive()) {
             ProcessHandle handle = process.toHandle();
             handle.destroy(); // SIGTERM: Tigase's shutdown hook stops the components
@@ -312,7 +394,17 @@ public final class TigaseInstallation implements XmppServer {
                 Thread.currentThread().interrupt();
             }
         }
-        if (!Boolean.getBoolean("tigase.keep")) {
+    }
+
+    /** Keeps the copy after {@link #close()} (a step failed: its logs are what to read). */
+    public void keep() {
+        keep = true;
+    }
+
+    @Override
+    public void close() {
+        stopProcess();
+        if (!keep) {
             deleteRecursively(dir);
         }
     }

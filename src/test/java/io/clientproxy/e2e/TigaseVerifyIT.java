@@ -91,20 +91,36 @@ class TigaseVerifyIT {
         options.put("resubscribe-min", "'PT2S'");
         options.put("resubscribe-max", "'PT5S'");
         long t0 = System.nanoTime();
-        tigase = TigaseInstallation.start(installation, "proxy", BOT + "@" + TigaseInstallation.DOMAIN, options,
-                ADMIN);
+        try {
+            tigase = TigaseInstallation.start(installation, "proxy", BOT + "@" + TigaseInstallation.DOMAIN, options,
+                    ADMIN);
+        } catch (TigaseInstallation.SetupFailure e) {
+            cannotRun(e.getMessage());
+            throw e;
+        }
         System.out.printf("verify-tigase: %s started from %s in %d s%n", tigase, installation,
                 (System.nanoTime() - t0) / 1_000_000_000);
         List<String> failures = new ArrayList<>();
         try {
-            for (String user : List.of(BOT, "alice", "bob", "mallory")) {
-                tigase.register(user, ProxyFixture.password(user));
+            String step = "";
+            try {
+                for (String user : List.of(BOT, "alice", "bob", "mallory")) {
+                    step = "registering " + user + "@" + TigaseInstallation.DOMAIN + " in-band";
+                    tigase.register(user, ProxyFixture.password(user));
+                }
+                EchoIq.register();
+                Roster.setDefaultSubscriptionMode(Roster.SubscriptionMode.accept_all);
+                step = "logging the bot in";
+                connectBot("a");
+                connectBot("b");
+                step = "logging alice in";
+                alice = user("alice", "phone");
+            } catch (Exception e) {
+                tigase.keep();
+                cannotRun(step + " failed: " + TigaseInstallation.oneLine(String.valueOf(e.getMessage())) + "; see "
+                        + tigase.dir().resolve("logs") + " (console.log, tigase.log.0)");
+                throw e;
             }
-            EchoIq.register();
-            Roster.setDefaultSubscriptionMode(Roster.SubscriptionMode.accept_all);
-            connectBot("a");
-            connectBot("b");
-            alice = user("alice", "phone");
 
             scenario(failures, "subscription", this::subscription);
             scenario(failures, "routing", this::routing);
@@ -126,12 +142,20 @@ class TigaseVerifyIT {
             }
             if (!failures.isEmpty()) {
                 System.out.println("verify-tigase: Tigase log tail:\n" + tigase.logTail(80));
+                tigase.keep();
+                System.out.println("verify-tigase: the copy is kept for a look: " + tigase.dir());
             }
             tigase.close();
         }
         System.out.println("verify-tigase: " + (failures.isEmpty() ? "all scenarios passed" : failures.size()
                 + " scenario(s) failed: " + failures));
         assertEquals(List.of(), failures);
+    }
+
+    /** The one line scripts/verify-tigase shows when no scenario could run: what failed and where to look. */
+    private static void cannotRun(String why) {
+        System.out.println("verify-tigase: CANNOT RUN the scenarios: " + why);
+        System.out.flush();
     }
 
     @FunctionalInterface

@@ -22,7 +22,11 @@ class InstallTigaseScriptIT {
     private record Run(int status, String output) {}
 
     private Run install(String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of("bash", "scripts/install-tigase"));
+        return script("scripts/install-tigase", args);
+    }
+
+    private static Run script(String script, String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", script));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -96,5 +100,44 @@ class InstallTigaseScriptIT {
         assertEquals(2, install(tigase.toString(), "example.com").status());
         assertEquals(2, install(tigase.resolve("nowhere").toString(), "bot@example.com").status());
         assertEquals(2, install().status());
+    }
+
+    /**
+     * Tigase 8.5 keeps config.tdsl and writes its upgraded form to config.tdsl.new: the bean goes
+     * into both, once, so that the operator may adopt either.
+     */
+    @Test
+    void addsTheBeanToTheConfigurationTigase85WroteBesideIt() throws Exception {
+        layOut();
+        String upgraded = "'config-type' = 'default'\nc2s {\n    seeOtherHost {}\n}\n";
+        Files.writeString(tigase.resolve("etc/config.tdsl.new"), upgraded);
+        Run run = install(tigase.toString(), "bot@example.com", "proxy");
+        assertEquals(0, run.status(), run.output());
+        for (String file : List.of("etc/config.tdsl", "etc/config.tdsl.new")) {
+            String config = Files.readString(tigase.resolve(file));
+            assertTrue(config.contains("'proxy' (class: 'io.clientproxy.tigase.ClientProxyComponent') {\n"
+                    + "    'target-address' = 'bot@example.com'\n}"), file + ": " + config);
+        }
+        assertTrue(Files.readString(tigase.resolve("etc/config.tdsl.new")).startsWith(upgraded));
+        String before = Files.readString(tigase.resolve("etc/config.tdsl.new"));
+        assertEquals(0, install(tigase.toString(), "bot@example.com", "proxy").status());
+        assertEquals(before, Files.readString(tigase.resolve("etc/config.tdsl.new")), "a second run adds nothing");
+    }
+
+    /** --help of both Tigase scripts: the usage and nothing else (no stray script lines), exit status 0. */
+    @Test
+    void helpShowsTheUsageOnly() throws Exception {
+        for (String script : List.of("scripts/install-tigase", "scripts/verify-tigase")) {
+            for (String flag : List.of("--help", "-h")) {
+                Run run = script(script, flag);
+                assertEquals(0, run.status(), script + " " + flag + ": " + run.output());
+                assertTrue(run.output().startsWith("usage: " + script + " "), run.output());
+                assertFalse(run.output().contains("set -"), run.output());
+                assertFalse(run.output().contains("#"), run.output());
+            }
+            Run none = script(script);
+            assertEquals(2, none.status(), script + " without arguments: " + none.output());
+            assertTrue(none.output().startsWith("usage: "), none.output());
+        }
     }
 }
