@@ -331,21 +331,53 @@ public final class TigaseInstallation implements XmppServer {
                 streamManagement);
     }
 
-    /** In-band registration (XEP-0077) over TLS; Tigase requires an {@code email} field by default. */
+    /**
+     * In-band registration (XEP-0077) over TLS; Tigase requires an {@code email} field by default.
+     * An installation that never had a TLS connection generates its certificate for the virtual
+     * host during the first handshake, which a busy machine may not finish in time (Tigase closes
+     * the connection): a failed handshake is tried again, up to {@value #TLS_ATTEMPTS} times.
+     */
     @Override
     public void register(String user, String password) {
-        try {
-            XMPPTCPConnection conn = new XMPPTCPConnection(XmppClients.configuration(host(), c2sPort, DOMAIN, true).build());
+        for (int attempt = 1; ; attempt++) {
             try {
-                conn.connect();
-                AccountManager accounts = AccountManager.getInstance(conn);
-                accounts.createAccount(Localpart.from(user), password,
-                        new java.util.HashMap<>(Map.of("email", user + "@example.invalid")));
-            } finally {
-                conn.disconnect();
+                XMPPTCPConnection conn = new XMPPTCPConnection(XmppClients.configuration(host(), c2sPort, DOMAIN, true)
+                        .build());
+                try {
+                    conn.connect();
+                    AccountManager accounts = AccountManager.getInstance(conn);
+                    accounts.createAccount(Localpart.from(user), password,
+                            new java.util.HashMap<>(Map.of("email", user + "@example.invalid")));
+                    return;
+                } finally {
+                    conn.disconnect();
+                }
+            } catch (Exception e) {
+                if (attempt < TLS_ATTEMPTS && causedBy(e, javax.net.ssl.SSLException.class)) {
+                    sleepQuietly(2000);
+                    continue;
+                }
+                throw new IllegalStateException("could not register " + user + "@" + DOMAIN + " in-band: " + e, e);
             }
-        } catch (Exception e) {
-            throw new IllegalStateException("could not register " + user + "@" + DOMAIN + " in-band: " + e, e);
+        }
+    }
+
+    static final int TLS_ATTEMPTS = 5;
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
