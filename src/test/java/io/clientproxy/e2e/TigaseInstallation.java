@@ -126,12 +126,20 @@ public final class TigaseInstallation implements XmppServer {
      * error, SEVERE, a failed step), or {@code null}.
      */
     static String firstProblem(String log) {
-        return log.lines()
-                .map(l -> l.replaceAll("\u001b\\[[0-9;]*m", "").strip())
-                .filter(l -> l.matches("(?i).*(exception|error|severe|failed|unsupported|cannot|can't|could not).*"))
-                .filter(l -> !l.matches("(?i).*(loglevel|\\berror\\.log|errors?=0).*"))
-                .findFirst().orElse(null);
+        List<String> lines = log.lines().map(l -> l.replaceAll("\u001b\\[[0-9;]*m", "").strip()).toList();
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (l.matches("(?i).*(exception|error|severe|failed|unsupported|cannot|can't|could not).*")
+                    && !l.matches("(?i).*(loglevel|\\berror\\.log|errors?=0).*")) {
+                // "Uncaught thread: "main" exception" says where; the next line says what.
+                return l.endsWith("exception") && i + 1 < lines.size() ? l + ": " + lines.get(i + 1) : l;
+            }
+        }
+        return null;
     }
+
+    /** Tigase 8.4's start-up thread died (its JVM lives on, serving nothing): no use waiting. */
+    static final String MAIN_DIED = "Uncaught thread: \"main\" exception";
 
     private static void copyTree(Path from, Path to) throws IOException {
         if (!Files.isDirectory(from)) {
@@ -276,6 +284,9 @@ public final class TigaseInstallation implements XmppServer {
                 String problem = firstProblem(readQuietly(console));
                 throw new IOException("Tigase exited during start-up with status " + process.exitValue()
                         + (problem != null ? ": " + problem : ""));
+            }
+            if (readQuietly(console).contains(MAIN_DIED)) {
+                throw new IOException("Tigase's start-up failed: " + firstProblem(readQuietly(console)));
             }
             if (System.nanoTime() > deadline) {
                 String problem = firstProblem(readQuietly(console));
