@@ -13,7 +13,7 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
  * <p>Why: Smack 4.4.8 (the newest 4.4 release) answers a get or set that no
  * {@code IQRequestHandler} takes with {@code feature-not-implemented} (RFC 6120 8.3.3.3), and
  * copies the request's child element into that error. A request of a namespace Smack has no
- * provider for arrives as an {@link UnparsedIQ} (a ping without smack-extensions, disco#info, any
+ * provider for arrives as an {@link UnparsedIQ} (a ping or disco#info without smack-extensions, any
  * namespace of your users' choosing), and Smack writes its copy without closing the start tag:
  * {@code <ping xmlns='urn:xmpp:ping'&lt;ping ...&gt;</ping>}. The server reads invalid XML and
  * closes the bot's stream ({@code not-well-formed}); the process keeps running, offline, and the
