@@ -10,7 +10,7 @@ import tigase.xml.Element;
  * {@code Element(String)}, {@code Element(String, String)}, {@code addChild(XMLNodeIfc)},
  * {@code getAttributeStaticStr(String)}, {@code getChild(String)} and
  * {@code getChild(String, String)} ("will be removed in 5.0.0"); their replacements here behave
- * the same on both. README ("Upgrading Tigase") lists them.
+ * the same on both. docs/tigase.md ("Upgrading Tigase") lists them.
  */
 final class Elements {
     /** Not deprecated in master, unlike the constructors it calls. */

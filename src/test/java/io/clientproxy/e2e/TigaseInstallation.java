@@ -200,7 +200,8 @@ public final class TigaseInstallation implements XmppServer {
      * answers the bot's in-band registration with {@code internal-server-error} ("Database access
      * problem", when it stores the e-mail address, although the account was created); 8.4 cannot
      * write the new account's roster until the entry expires. An operator who creates the bot
-     * account before enabling the component needs none of this (README, "Upgrading Tigase").
+     * account before enabling the component needs none of this (docs/tigase.md, "The bot account and
+     * Tigase's user-id cache").
      */
     private String databaseUri() {
         return "jdbc:derby:" + dir.resolve("verifydb") + ";create=true;cacheRepo=off";
