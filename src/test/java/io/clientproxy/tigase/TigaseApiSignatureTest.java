@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * Checks the project's compile-time declaration of the Tigase API (src/tigase-api/java) against the
@@ -158,10 +159,6 @@ class TigaseApiSignatureTest {
 	}
 
 	/**
-	 * Every top-level class under src/tigase-api/java (or, if the sources are not at hand, under the
-	 * compiled classes' tigase/ directory) with its public/protected member classes.
-	 */
-	/**
 	 * With -Ptigase the real classes are on the class path (the declaration is not compiled):
 	 * nothing of the project's to compare, even when -Dtest selects this test.
 	 */
@@ -170,6 +167,10 @@ class TigaseApiSignatureTest {
 		            "the Tigase classes come from " + compiledClassesRoot() + ", not from the declaration");
 	}
 
+	/**
+	 * Every top-level class under src/tigase-api/java (or, if the sources are not at hand, under the
+	 * compiled classes' tigase/ directory) with its public/protected member classes.
+	 */
 	private static List<Class<?>> declaredTigaseClasses() {
 		assumeTheDeclaration();
 		Path root = Paths.get(System.getProperty("basedir", System.getProperty("user.dir")), "src", "tigase-api",
