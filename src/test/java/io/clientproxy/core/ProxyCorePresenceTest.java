@@ -154,7 +154,7 @@ class ProxyCorePresenceTest {
         f.core.onPresence("ok", TARGET, COMPONENT, "subscribed", 0);
         assertEquals("probe", f.out.one().presenceType());
         f.request("q", ALICE, COMPONENT, "2", "get");
-        assertEquals(ProxyCore.NO_RESOURCE, f.out.one().error(), "subscribed: no resource is online, nothing else to say");
+        assertEquals(TargetPresence.NO_RESOURCE, f.out.one().error(), "subscribed: no resource is online, nothing else to say");
     }
 
     /** A probe while no resource is online gets no answer; the proxy probes again, less and less often, until a presence comes. */
