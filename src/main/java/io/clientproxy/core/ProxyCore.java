@@ -98,38 +98,45 @@ public final class ProxyCore<S> {
      * answers nothing is dropped and counted, never answered.
      */
     public void onIq(S stanza, Iq iq) {
-        Jid from = iq.from();
+        // Only unpacks: this method stays small enough for the JIT to inline it into the
+        // adapter's, and the envelope goes no further, so it is never allocated on the heap.
+        onIq(stanza, iq.from(), iq.to(), iq.id(), iq.type(), iq.children(), iq.childNamespace(), iq.errorCondition());
+    }
+
+    private void onIq(S stanza, Jid from, Jid to, String id, String rawType, int children, String namespace,
+                      String errorCondition) {
+        IqType type = IqType.parse(rawType);
         if (from == null) {
             refusals.drop(DropReason.NO_FROM, stanza);
-            return;
+        } else if (type == null) {
+            refusals.reject(stanza, to == null ? component : to, from, Iq.BAD_TYPE);
+        } else if (type.isRequest()) {
+            onRequest(stanza, from, to, id, type, children, namespace);
+        } else {
+            onAnswer(stanza, from, to, id, type, errorCondition);
         }
-        Jid to = iq.to();
-        Jid replyFrom = to == null ? component : to;
-        IqType type = IqType.parse(iq.type());
-        if (type == null) {
-            refusals.reject(stanza, replyFrom, from, Iq.BAD_TYPE);
-            return;
-        }
+    }
+
+    /** A result or error: the answer to a request the proxy forwarded to the target, or from it. */
+    private void onAnswer(S stanza, Jid from, Jid to, String id, IqType type, String errorCondition) {
         boolean fromTarget = from.hasBare(target.bare());
-        // Cut out once: Jid keeps only its full string.
-        String toResource = to == null ? null : to.resource();
-        String id = iq.id();
-        if (!type.isRequest()) {
-            if (!fromTarget && targetRequests.enabled() && id != null) {
-                targetRequests.onAnswer(stanza, from, id);
-            } else if (!fromTarget) {
-                refusals.drop(DropReason.NOT_FROM_TARGET, stanza);
-            } else {
-                senderRequests.onAnswer(stanza, from, toResource, id, type, iq.errorCondition());
-            }
-            return;
+        if (!fromTarget && targetRequests.enabled() && id != null) {
+            targetRequests.onAnswer(stanza, from, id);
+        } else if (!fromTarget) {
+            refusals.drop(DropReason.NOT_FROM_TARGET, stanza);
+        } else {
+            senderRequests.onAnswer(stanza, from, to == null ? null : to.resource(), id, type, errorCondition);
         }
-        String namespace = iq.childNamespace();
+    }
+
+    /** A get or set: to the area it belongs to, once the envelope passes (RFC 6120 8.2.3). */
+    private void onRequest(S stanza, Jid from, Jid to, String id, IqType type, int children, String namespace) {
+        Jid replyFrom = to == null ? component : to;
         if (id == null || id.isEmpty()) {
             refusals.reject(stanza, replyFrom, from, Iq.NO_ID);
         } else if (closed) {
             refusals.reject(stanza, replyFrom, from, Refusals.SHUTTING_DOWN);
-        } else if (iq.children() != 1) {
+        } else if (children != 1) {
             refusals.reject(stanza, replyFrom, from, Iq.NOT_ONE_CHILD);
         } else if (type == IqType.SET && AdminCommands.NS.equals(namespace)) {
             commands.run(stanza, replyFrom, from);
@@ -137,8 +144,8 @@ public final class ProxyCore<S> {
             commands.answerDisco(stanza, replyFrom, from, namespace);
         } else if (type == IqType.GET && disco.answersLocally(namespace, from, replyFrom)) {
             disco.answer(stanza, replyFrom, from, namespace);
-        } else if (fromTarget) {
-            targetRequests.onRequest(stanza, from, to, replyFrom, toResource, id, type);
+        } else if (from.hasBare(target.bare())) {
+            targetRequests.onRequest(stanza, from, to, replyFrom, to == null ? null : to.resource(), id, type);
         } else {
             senderRequests.forward(stanza, from, replyFrom, id, type);
         }
