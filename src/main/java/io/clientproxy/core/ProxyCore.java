@@ -98,27 +98,27 @@ public final class ProxyCore<S> {
      * answers nothing is dropped and counted, never answered.
      */
     public void onIq(S stanza, Iq iq) {
-        // Only unpacks: this method stays small enough for the JIT to inline it into the
-        // adapter's, and the envelope goes no further, so it is never allocated on the heap.
-        onIq(stanza, iq.from(), iq.to(), iq.id(), iq.type(), iq.children(), iq.childNamespace(), iq.errorCondition());
-    }
-
-    private void onIq(S stanza, Jid from, Jid to, String id, String rawType, int children, String namespace,
-                      String errorCondition) {
-        IqType type = IqType.parse(rawType);
-        if (from == null) {
-            refusals.drop(DropReason.NO_FROM, stanza);
-        } else if (type == null) {
-            refusals.reject(stanza, to == null ? component : to, from, Iq.BAD_TYPE);
-        } else if (type.isRequest()) {
-            onRequest(stanza, from, to, id, type, children, namespace);
+        // Only unpacks. Small enough for the JIT to inline into the adapter's method, and the
+        // envelope goes no further, so escape analysis keeps it off the heap (passed on, it cost
+        // CycleBenchmark 80 B per cycle). Requests and answers are compiled apart.
+        IqType type = IqType.parse(iq.type());
+        if (type != null && type.isRequest()) {
+            onRequest(stanza, iq.from(), iq.to(), iq.id(), type, iq.children(), iq.childNamespace());
         } else {
-            onAnswer(stanza, from, to, id, type, errorCondition);
+            onAnswer(stanza, iq.from(), iq.to(), iq.id(), type, iq.errorCondition());
         }
     }
 
-    /** A result or error: the answer to a request the proxy forwarded to the target, or from it. */
+    /** A result or error (or an IQ of no valid type): the answer to a request the proxy forwarded to the target, or from it. */
     private void onAnswer(S stanza, Jid from, Jid to, String id, IqType type, String errorCondition) {
+        if (from == null) {
+            refusals.drop(DropReason.NO_FROM, stanza);
+            return;
+        }
+        if (type == null) {
+            refusals.reject(stanza, to == null ? component : to, from, Iq.BAD_TYPE);
+            return;
+        }
         boolean fromTarget = from.hasBare(target.bare());
         if (!fromTarget && targetRequests.enabled() && id != null) {
             targetRequests.onAnswer(stanza, from, id);
@@ -132,7 +132,9 @@ public final class ProxyCore<S> {
     /** A get or set: to the area it belongs to, once the envelope passes (RFC 6120 8.2.3). */
     private void onRequest(S stanza, Jid from, Jid to, String id, IqType type, int children, String namespace) {
         Jid replyFrom = to == null ? component : to;
-        if (id == null || id.isEmpty()) {
+        if (from == null) {
+            refusals.drop(DropReason.NO_FROM, stanza);
+        } else if (id == null || id.isEmpty()) {
             refusals.reject(stanza, replyFrom, from, Iq.NO_ID);
         } else if (closed) {
             refusals.reject(stanza, replyFrom, from, Refusals.SHUTTING_DOWN);
