@@ -35,6 +35,7 @@ public final class ProxyCore<S> {
     private final Refusals<S> refusals;
     private final ClusterNode<S> cluster;
     private final TargetPresence<S> presence;
+    private final ServicePresence<S> servicePresence;
     private final SenderRequests<S> senderRequests;
     private final TargetRequests<S> targetRequests;
     private final MessageRouting<S> messages;
@@ -62,6 +63,7 @@ public final class ProxyCore<S> {
         cluster = new ClusterNode<>(table, counters, refusals);
         Relocation<S> relocation = new Relocation<>(table, pool, balancer, clock, counters, outbox, refusals);
         presence = new TargetPresence<>(settings, component, outbox, clock, counters, pool, table, refusals, relocation, cluster);
+        servicePresence = new ServicePresence<>(settings, component, outbox, counters, pool, refusals);
         senderRequests = new SenderRequests<>(table, pool, balancer, clock, counters, outbox, refusals, relocation,
                 presence, cluster);
         targetRequests = new TargetRequests<>(settings, table, clock, counters, outbox, refusals, relocation, presence,
@@ -148,9 +150,17 @@ public final class ProxyCore<S> {
     /** A message addressed to the component: see {@link MessageRouting}. */
     public void onMessage(S stanza, Jid from, Jid to, String type) { messages.onMessage(stanza, from, to, type); }
 
-    /** A presence addressed to the component ({@code type} null for available, {@code priority} 0 when absent). */
+    /**
+     * A presence addressed to the component ({@code type} null for available, {@code priority} 0
+     * when absent): the target's is {@link TargetPresence}'s, anyone else's {@link ServicePresence}'s.
+     */
     public void onPresence(S stanza, Jid from, Jid to, String type, int priority) {
+        if (from != null && !from.hasBare(target.bare())) {
+            servicePresence.onPresence(stanza, from, to, type);
+            return;
+        }
         presence.onPresence(stanza, from, to, type, priority);
+        servicePresence.refresh();
     }
 
     /** The adapter's own counters (connection, parser, limits), shown by the {@code counters} admin command. */
@@ -160,7 +170,11 @@ public final class ProxyCore<S> {
     public void setAdmins(Predicate<Jid> admins) { commands.admins(admins); }
 
     /** Takes a resource out of the pool as if it had gone offline (gets move, sets are answered); false if not online. */
-    public boolean dropResource(Jid jid) { return presence.dropResource(jid); }
+    public boolean dropResource(Jid jid) {
+        boolean dropped = presence.dropResource(jid);
+        servicePresence.refresh();
+        return dropped;
+    }
 
     /** Whether {@code sender} is the server or one of its components (see {@link Disco#isServer}). */
     boolean isServer(Jid sender, Jid addressed) { return disco.isServer(sender, addressed); }
@@ -177,10 +191,16 @@ public final class ProxyCore<S> {
     public void nodeConnected(String node) { clusterSync.nodeConnected(node); }
 
     /** A node left the cluster: its resources are gone (gets move, sets get {@code recipient-unavailable}). */
-    public void nodeDisconnected(String node) { clusterSync.nodeDisconnected(node); }
+    public void nodeDisconnected(String node) {
+        clusterSync.nodeDisconnected(node);
+        servicePresence.refresh();
+    }
 
     /** A fact about the target's presence from cluster node {@code fromNode}. */
-    public void onClusterEvent(String fromNode, TargetEvent event) { clusterSync.onEvent(fromNode, event); }
+    public void onClusterEvent(String fromNode, TargetEvent event) {
+        clusterSync.onEvent(fromNode, event);
+        servicePresence.refresh();
+    }
 
     /** Processes a stanza another node handed over ({@link ClusterLink#handOver}); never handed on again. */
     public void handedOver(Runnable processing) { cluster.handedOver(processing); }
@@ -192,11 +212,13 @@ public final class ProxyCore<S> {
         long now = clock.getAsLong();
         senderRequests.expire(now);
         presence.tick(now);
+        servicePresence.refresh();
     }
 
     /** Answers every pending request with an error and forgets the resources. */
     public void shutdown() {
         closed = true;
+        servicePresence.shutdown();
         for (PendingRequest<S> request : table.drain(clock.getAsLong())) {
             refusals.answerAsker(request, Refusals.SHUTTING_DOWN);
         }
@@ -239,6 +261,8 @@ public final class ProxyCore<S> {
     public ResourcePool resources() { return pool; }
     public int pendingCount() { return table.pendingCount(); }
     public int mappingCount() { return table.mappingCount(); }
+    /** Users subscribed to the service's own presence that this node knows of (see {@link ServicePresence}). */
+    public int serviceSubscriberCount() { return servicePresence.subscriberCount(); }
     public boolean isSubscribed() { return presence.subscription().isConfirmed(); }
 
     /** This cluster node's name ({@link #joinCluster}), or {@code this node} when not in a cluster. */

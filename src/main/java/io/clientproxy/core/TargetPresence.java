@@ -93,8 +93,8 @@ final class TargetPresence<S> {
     /**
      * A presence addressed to the component. From the target: available (RFC 6121 4.4) and
      * unavailable (4.5) presence of a resource, or the subscription's answers (3.1.5, 3.1.6, 3.2,
-     * 3.3); an error from the bare JID means the proxy's presence bounced (3.1.3, 4.3.2). From
-     * anyone else: a subscription request is denied, the rest dropped (as is one without {@code from}).
+     * 3.3); an error from the bare JID means the proxy's presence bounced (3.1.3, 4.3.2). Presence
+     * from anyone else is {@link ServicePresence}'s.
      *
      * @param type     the raw {@code type} attribute, null for available
      * @param priority the {@code <priority/>} value, 0 when absent
@@ -102,10 +102,6 @@ final class TargetPresence<S> {
     void onPresence(S stanza, Jid from, Jid to, String type, int priority) {
         if (from == null) {
             refusals.drop(DropReason.NO_FROM, stanza);
-            return;
-        }
-        if (!from.hasBare(target.bare())) {
-            presenceFromOther(stanza, from, to, type);
             return;
         }
         if (type == null) {
@@ -158,17 +154,6 @@ final class TargetPresence<S> {
             case "subscribe" -> outbox.presence(component, target, "subscribed");
             case "probe" -> outbox.presence(component, from, null);
             default -> refusals.drop(DropReason.PRESENCE_IGNORED, stanza);
-        }
-    }
-
-    private void presenceFromOther(S stanza, Jid from, Jid to, String type) {
-        if ("error".equals(type)) {
-            refusals.drop(DropReason.ERROR_STANZA, stanza);
-        } else if ("subscribe".equals(type)) {
-            // Only the target is subscribed to; a clear denial keeps the asker from waiting forever.
-            outbox.presence(to == null ? component : to.asBare(), from.asBare(), "unsubscribed");
-        } else {
-            refusals.drop(DropReason.PRESENCE_IGNORED, stanza);
         }
     }
 

@@ -212,22 +212,4 @@ class ProxyCorePresenceTest {
             logger.removeHandler(handler);
         }
     }
-
-    @Test
-    void presenceFromOthersIsNotTrackedAndSubscriptionsAreDenied() {
-        CoreFixture f = new CoreFixture();
-        f.core.onPresence("p", ALICE, COMPONENT, null, 0);
-        f.core.onPresence("p", ALICE, COMPONENT, "unavailable", 0);
-        f.core.onPresence("p", ALICE, COMPONENT, "probe", 0);
-        f.core.onPresence("p", ALICE, COMPONENT, "error", 0);
-        assertTrue(f.out.take().isEmpty());
-        assertEquals(0, f.core.resources().size());
-        f.core.onPresence("p", ALICE, COMPONENT.withResource("x"), "subscribe", 0);
-        Sent deny = f.out.one();
-        assertEquals("unsubscribed", deny.presenceType());
-        assertEquals(ALICE.asBare(), deny.to());
-        assertEquals(COMPONENT, deny.from());
-        assertEquals(3, f.core.counters().get(DropReason.PRESENCE_IGNORED));
-        assertEquals(1, f.core.counters().get(DropReason.ERROR_STANZA));
-    }
 }
