@@ -12,6 +12,8 @@
  * <li>{@code TargetPresence}: the subscription to the target and its presence (RFC 6121 3, 4),
  *     the pool of online resources ({@code ResourcePool}, {@code TargetResource}); per-resource
  *     health (XEP-0199 pings) goes beside it, as an area of its own</li>
+ * <li>{@code ServicePresence}: the service's own presence toward its users (RFC 6121 3, 4, from
+ *     the contact's side)</li>
  * <li>{@code MessageRouting}: messages both ways (RFC 6121 5)</li>
  * <li>{@code Disco}: what the component answers to service discovery itself (XEP-0030)</li>
  * <li>{@code AdminCommands}: ad-hoc commands for the administrators (XEP-0050, XEP-0004 forms)</li>
