@@ -203,6 +203,11 @@ public final class XmlElement implements XmlNode {
         return new XmlElement(this.name, copy, children);
     }
 
+    /** A copy with the same name and attributes and no content (a stanza's start tag). */
+    XmlElement withoutContent() {
+        return new XmlElement(name, attributes, List.of());
+    }
+
     /** A copy with {@code child} added after the existing content (shared, not copied: it is immutable). */
     public XmlElement withChild(XmlNode child) {
         Objects.requireNonNull(child, "child");
