@@ -117,11 +117,17 @@ public final class Main {
         return proxy.gaveUp() ? USAGE : OK;
     }
 
-    /** A bad setting's message; for a required option that is not there, where to set it. */
+    /** A bad setting's message; for an unknown key the one meant, for a required option that is not there where to set it. */
     private static String whatToDo(InvalidSettingException e, Map<String, String> options, CommandLine cl) {
         ConfigOption option = ConfigOption.byKey(e.key());
         String value = options.get(e.key());
-        if (option == null || !option.isRequired() || (value != null && !value.isBlank())) {
+        String where = cl.overrides().containsKey(e.key()) || cl.config() == null ? "on the command line" : "in " + cl.config();
+        if (option == null) {
+            String near = ConfigOption.nearest(e.key());
+            return "unknown option '" + e.key() + "' " + where + ": " + (near == null ? "" : "did you mean '" + near + "'? ")
+                    + "--help lists them all";
+        }
+        if (!option.isRequired() || (value != null && !value.isBlank())) {
             return e.getMessage();
         }
         return "missing option '" + e.key() + "' (" + option.description().replaceFirst("^required: ", "") + "): add '"
