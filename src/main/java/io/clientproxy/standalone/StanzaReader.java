@@ -135,13 +135,22 @@ final class StanzaReader implements AutoCloseable {
             switch (framer.next()) {
                 case Framer.END -> ended = true;
                 case Framer.TOO_LARGE -> refused.accept(new StanzaLimits.Refused(framer.topTagEnd > 0
-                        ? startTagElement(framer.frame, framer.topTagEnd) : null, StanzaLimits.Violation.TOO_LARGE));
+                        ? startTagElement(framer.frame, framer.topTagEnd) : null, firstViolation(framer.frame, framer.frameLength)));
                 default -> {
-                    XmlElement stanza = parseFrame(framer.frame, framer.frameLength);
+                    XmlElement stanza = null;
+                    try {
+                        stanza = parseFrame(framer.frame, framer.frameLength);
+                    } catch (IOException e) {
+                        if (violation == null) {
+                            throw e;
+                        }
+                        // Over a limit before it went wrong: refused like any other (the frame is whole).
+                    }
                     if (violation == null) {
                         return stanza;
                     }
-                    refused.accept(new StanzaLimits.Refused(stanza.withoutContent(), violation));
+                    refused.accept(new StanzaLimits.Refused(stanza != null ? stanza.withoutContent()
+                            : framer.topTagEnd > 0 ? startTagElement(framer.frame, framer.topTagEnd) : null, violation));
                 }
             }
         }
@@ -176,6 +185,23 @@ final class StanzaReader implements AutoCloseable {
             throw e instanceof IOException io ? io : new IOException("malformed XML: "
                     + String.valueOf(e.getMessage()).replace('\n', ' '), e);
         }
+    }
+
+    /**
+     * The limit a stanza over the size went over first: another one, if its first
+     * {@code max-stanza-size} bytes (all that was kept of it) already went over it; else the size.
+     */
+    private StanzaLimits.Violation firstViolation(byte[] prefix, int length) {
+        StanzaReader probe = new StanzaReader(InputStream.nullInputStream(), limits, r -> { });
+        try {
+            probe.reader = factory().createXMLStreamReader(new ByteArrayInputStream(prefix, 0, length));
+            probe.readContent(probe.firstStart());
+        } catch (XMLStreamException | IOException | RuntimeException cut) {
+            // where the stanza was cut off, or not well-formed: the events before it are what counts
+        } finally {
+            probe.close();
+        }
+        return probe.violation != null ? probe.violation : StanzaLimits.Violation.TOO_LARGE;
     }
 
     /** A start tag's bytes as an element without content, or null when they are not well-formed. */
@@ -422,7 +448,7 @@ final class StanzaReader implements AutoCloseable {
             frame[frameLength++] = '<'; // read already (max-stanza-size is at least 1024)
         }
 
-        /** Keeps {@code buf[from, to)} in the frame while the element is within the size limit. */
+        /** Keeps {@code buf[from, to)} in the frame, up to the size limit. */
         private void keep(int from, int to) {
             if (tooLarge) {
                 return;
@@ -430,7 +456,7 @@ final class StanzaReader implements AutoCloseable {
             int n = to - from;
             if (frameLength + n > maxBytes) {
                 tooLarge = true;
-                return;
+                n = maxBytes - frameLength; // the first max-stanza-size bytes are kept (see firstViolation)
             }
             if (frameLength + n > frame.length) {
                 frame = Arrays.copyOf(frame, Math.min(maxBytes, Math.max(frameLength + n, frame.length * 2)));
