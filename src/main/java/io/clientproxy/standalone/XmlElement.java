@@ -242,7 +242,7 @@ public final class XmlElement implements XmlNode {
         String[] a = attributes;
         for (int i = 0; i < a.length; i += 2) {
             out.append(' ').append(a[i]).append("=\"");
-            XmlEscape.attribute(a[i + 1], out);
+            XmlEscape.append(a[i + 1], true, out);
             out.append('"');
         }
     }
