@@ -52,11 +52,11 @@ public final class StandaloneProxy implements AutoCloseable {
     /** Sees every received stanza first and keeps those it returns true for from the core (--check's ping answer). */
     private volatile Predicate<XmlElement> tap = stanza -> false;
 
-    private StandaloneProxy(StandaloneSettings settings) {
+    private StandaloneProxy(StandaloneSettings settings, boolean retryFirstConnection) {
         this.settings = settings;
         // At most every pending request can be owed an answer at once; a little more for replies in flight.
         this.backlog = new AnswerBacklog(settings.proxy().maxPending() + 1024, counters);
-        this.connection = new ComponentConnection(settings, new ConnectionEvents(), counters);
+        this.connection = new ComponentConnection(settings, new ConnectionEvents(), counters, retryFirstConnection);
         ElementOutbox outbox = new ElementOutbox(connection, backlog, counters);
         connection.onUnsent(outbox::notSent);
         this.core = new ProxyCore<>(settings.proxy(), settings.proxyAddress(), outbox);
@@ -75,7 +75,15 @@ public final class StandaloneProxy implements AutoCloseable {
      * as configured; use {@link #awaitConnected} to wait for the stream.
      */
     public static StandaloneProxy start(StandaloneSettings settings) {
-        StandaloneProxy proxy = new StandaloneProxy(settings);
+        return start(settings, true);
+    }
+
+    /**
+     * @param retryFirstConnection false for {@code --check}: a first connection that fails, for
+     *                             whatever reason, is final ({@link #gaveUp()}, {@link #fatalCause()})
+     */
+    static StandaloneProxy start(StandaloneSettings settings, boolean retryFirstConnection) {
+        StandaloneProxy proxy = new StandaloneProxy(settings, retryFirstConnection);
         log.info(() -> "tigase-client-proxy " + Version.current() + ": component " + settings.componentDomain()
                 + " at " + settings.serverHost() + ":" + settings.serverPort() + " proxies IQ requests to "
                 + settings.proxy().target() + " (jat-mode " + settings.proxy().jatMode().configName()
@@ -150,6 +158,11 @@ public final class StandaloneProxy implements AutoCloseable {
         return fatal instanceof StreamErrorException e ? Optional.of(e) : Optional.empty();
     }
 
+    /** Why the proxy gave up on its own (see {@link #gaveUp()}), or null. */
+    java.io.IOException fatalCause() {
+        return fatal;
+    }
+
     /** True when the proxy stopped on its own: a failure before the first connection that retrying would not cure. */
     public boolean gaveUp() {
         return fatal != null;
@@ -180,15 +193,20 @@ public final class StandaloneProxy implements AutoCloseable {
         return out;
     }
 
-    /** The one-line summary that is logged every {@code stats-interval}. */
+    /** The one-line summary that is logged every {@code stats-interval}: the state now, then the counters. */
     public String summary() {
-        var c = core.counters();
         return "component " + component() + (isConnected() ? " connected" : " NOT connected")
                 + ": pending=" + core.pendingCount()
                 + " online-resources=" + core.resources().size()
                 + " subscription=" + core.subscriptionState().key()
                 + " mappings=" + core.mappingCount()
-                + " forwarded=" + c.get(Counter.REQUESTS_FORWARDED)
+                + " " + totals();
+    }
+
+    /** The counters since the start, for the summary and the last line after a stop (when the state says nothing). */
+    private String totals() {
+        var c = core.counters();
+        return "forwarded=" + c.get(Counter.REQUESTS_FORWARDED)
                 + " delivered=" + c.get(Counter.REPLIES_DELIVERED)
                 + " timeouts=" + c.get(Counter.TIMEOUTS)
                 + " errors=" + c.get(Counter.ERRORS_SENT)
@@ -271,7 +289,7 @@ public final class StandaloneProxy implements AutoCloseable {
             log.log(Level.WARNING, "failure while stopping", e);
         } finally {
             terminated.countDown();
-            log.info(() -> "stopped; " + summary());
+            log.info(() -> "stopped; component " + component() + " since the start: " + totals());
         }
     }
 

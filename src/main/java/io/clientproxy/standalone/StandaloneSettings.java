@@ -128,7 +128,9 @@ public record StandaloneSettings(
     public static StandaloneSettings parse(Map<String, String> values) {
         for (Map.Entry<String, String> e : values.entrySet()) {
             if (ConfigOption.byKey(e.getKey()) == null) {
-                throw new InvalidSettingException(e.getKey(), e.getValue(), "unknown option (see --help for the list)");
+                String near = ConfigOption.nearest(e.getKey());
+                throw new InvalidSettingException(e.getKey(), e.getValue(), "unknown option; "
+                        + (near == null ? "" : "did you mean '" + near + "'? ") + "--help lists them all");
             }
         }
         OptionValues v = new OptionValues(values);
