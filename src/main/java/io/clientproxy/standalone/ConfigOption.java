@@ -39,6 +39,8 @@ public enum ConfigOption {
             "longest element or attribute name in a stanza, in bytes"),
     ADMINS(StandaloneSettings.ADMINS, "",
             "who may run the admin commands (XEP-0050): bare JIDs or domains, separated by commas; empty for nobody"),
+    METRICS_PORT(StandaloneSettings.METRICS_PORT, "0",
+            "loopback port serving the counters and per-resource figures at /metrics (Prometheus text format); 0 for none"),
 
     // ------------------------------------------------------------ routing (same as the Tigase component)
     TARGET_ADDRESS(ProxySettings.TARGET_ADDRESS, null,

@@ -101,7 +101,13 @@ public final class Main {
         if (check != null) {
             return check(settings, check, out);
         }
-        StandaloneProxy proxy = StandaloneProxy.start(settings);
+        StandaloneProxy proxy;
+        try {
+            proxy = StandaloneProxy.start(settings);
+        } catch (InvalidSettingException e) {
+            err.println(NAME + ": " + e.getMessage());
+            return USAGE;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             proxy.close();
             ShutdownSafeLogManager.resetFinally();

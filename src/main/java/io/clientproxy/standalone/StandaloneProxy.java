@@ -2,9 +2,12 @@ package io.clientproxy.standalone;
 
 import io.clientproxy.Version;
 import io.clientproxy.core.Counter;
+import io.clientproxy.core.InvalidSettingException;
 import io.clientproxy.core.Jid;
 import io.clientproxy.core.ProxyCore;
+import io.clientproxy.core.TargetResource;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,8 @@ public final class StandaloneProxy implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile java.io.IOException fatal;
+    /** GET /metrics on 127.0.0.1:metrics-port, when set. */
+    private volatile MetricsEndpoint metrics;
     /** Sees every received stanza first and keeps those it returns true for from the core (--check's ping answer). */
     private volatile Predicate<XmlElement> tap = stanza -> false;
 
@@ -84,6 +89,16 @@ public final class StandaloneProxy implements AutoCloseable {
      */
     static StandaloneProxy start(StandaloneSettings settings, boolean retryFirstConnection) {
         StandaloneProxy proxy = new StandaloneProxy(settings, retryFirstConnection);
+        // --check (no retries) runs beside a live proxy that may hold the port: it serves no metrics.
+        if (settings.metricsPort() != 0 && retryFirstConnection) {
+            try {
+                proxy.metrics = new MetricsEndpoint(settings.metricsPort(), proxy::metricsText);
+            } catch (java.io.IOException e) {
+                throw new InvalidSettingException(StandaloneSettings.METRICS_PORT, settings.metricsPort(),
+                        "cannot listen on 127.0.0.1:" + settings.metricsPort() + " (" + e.getMessage()
+                                + "): another program has it; choose a free port");
+            }
+        }
         log.info(() -> "tigase-client-proxy " + Version.current() + ": component " + settings.componentDomain()
                 + " at " + settings.serverHost() + ":" + settings.serverPort() + " proxies IQ requests to "
                 + settings.proxy().target() + " (jat-mode " + settings.proxy().jatMode().configName()
@@ -193,6 +208,20 @@ public final class StandaloneProxy implements AutoCloseable {
         return out;
     }
 
+    /**
+     * What {@code GET /metrics} serves: {@link #statistics()}, the subscription's state and each
+     * online resource of the target, in the Prometheus text format ({@link MetricsText}).
+     */
+    public String metricsText() {
+        long now = ProxyCore.monotonicMillis();
+        List<MetricsText.Resource> resources = new ArrayList<>();
+        for (TargetResource r : core.resources().snapshot()) {
+            resources.add(new MetricsText.Resource(r.jid().resource(), r.isSuspect(now) ? "suspected" : "serving",
+                    Map.of(), Map.of()));
+        }
+        return MetricsText.render(statistics(), core.subscriptionState().key(), resources);
+    }
+
     /** The one-line summary that is logged every {@code stats-interval}: the state now, then the counters. */
     public String summary() {
         return "component " + component() + (isConnected() ? " connected" : " NOT connected")
@@ -285,6 +314,10 @@ public final class StandaloneProxy implements AutoCloseable {
                 backlog.add(connectionLostAnswer(request));
             }
             backlog.discard("the proxy stopped before it could send them");
+            MetricsEndpoint m = metrics;
+            if (m != null) {
+                m.close();
+            }
         } catch (RuntimeException e) {
             log.log(Level.WARNING, "failure while stopping", e);
         } finally {
