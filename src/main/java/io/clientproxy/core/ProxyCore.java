@@ -688,12 +688,25 @@ public final class ProxyCore<S> {
         peers = new ClusterPeers<>(localNode, link);
     }
 
-    /** Another node joined: it learns what this node knows first-hand (the subscription, the resources whose presence came here). */
+    /**
+     * Another node joined, or this node's instance came up while it was there: it learns what this
+     * node knows first-hand (the subscription, the resources whose presence came here) and is asked
+     * for what it knows ({@link TargetEvent.Kind#HELLO}). Asking matters after a restart while no
+     * target resource is online: Tigase holds the {@code subscribe} for the offline account, so the
+     * subscription is known only to the other nodes, and what they sent when the link came up may
+     * have arrived before this instance existed.
+     */
     public void nodeConnected(String node) {
         ClusterPeers<S> p = peers;
         if (p == null || node.equals(p.localNode())) {
             return;
         }
+        tell(p, node);
+        p.send(node, TargetEvent.of(TargetEvent.Kind.HELLO));
+    }
+
+    /** What this node knows first-hand, to {@code node}. */
+    private void tell(ClusterPeers<S> p, String node) {
         if (subscription.isConfirmed()) {
             p.send(node, TargetEvent.of(TargetEvent.Kind.SUBSCRIBED));
         }
@@ -716,7 +729,9 @@ public final class ProxyCore<S> {
 
     /** A fact about the target's presence from cluster node {@code fromNode}. */
     public void onClusterEvent(String fromNode, TargetEvent event) {
-        counters.count(Counter.CLUSTER_EVENTS);
+        if (event.kind() != TargetEvent.Kind.HELLO) {
+            counters.count(Counter.CLUSTER_EVENTS);
+        }
         switch (event.kind()) {
             case ONLINE -> resourceOnline(event.resource(), event.priority(), fromNode);
             case OFFLINE -> {
@@ -731,6 +746,12 @@ public final class ProxyCore<S> {
             case DENIED -> {
                 allResourcesOffline();
                 subscription.denied(clock.getAsLong());
+            }
+            case HELLO -> {
+                ClusterPeers<S> p = peers;
+                if (p != null && !fromNode.equals(p.localNode())) {
+                    tell(p, fromNode);
+                }
             }
         }
     }
@@ -877,10 +898,13 @@ public final class ProxyCore<S> {
         switch (subscription.due(now)) {
             case SUBSCRIBE -> {
                 if (subscription.state() == SubscriptionState.PENDING) {
+                    // Not necessarily a refusal: a server may hold the request for an account with no
+                    // resource online until it logs in (Tigase 8.4 does, even when it is approved).
                     report(() -> "target " + target + " has not answered the presence subscription request from "
-                            + component + ": until the account " + target + " approves it (any client can; it lives in "
-                            + "the account's roster), the proxy knows no resource and every request gets "
-                            + "service-unavailable; asking again");
+                            + component + ": either no resource of " + target + " is online (its server may hold "
+                            + "the request until one is), or the account has not approved it (any client can; it "
+                            + "lives in the account's roster); meanwhile the proxy knows no resource and every "
+                            + "request gets service-unavailable; asking again");
                 }
                 sendSubscribe();
             }

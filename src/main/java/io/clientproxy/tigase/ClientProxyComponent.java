@@ -221,6 +221,24 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         if (!subscribed && core != null) {
             subscribed = true;
             core.start();
+            greetConnectedNodes();
+        }
+    }
+
+    /**
+     * Cluster mode: the instances on nodes already connected learn what this one knows and are
+     * asked for what they know. Tigase tells a component of a node once, when the cluster link
+     * comes up, which may be before this instance had a core (or a controller): what the other
+     * node sent then is lost, and after a restart while no target resource is online nothing
+     * else tells this instance that the subscription is approved.
+     */
+    private void greetConnectedNodes() {
+        ProxyCore<Packet> c = core;
+        if (c == null || !subscribed) {
+            return;
+        }
+        for (String node : cluster.otherNodes()) {
+            c.nodeConnected(node);
         }
     }
 
@@ -255,6 +273,9 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     public void setClusterController(ClusterControllerIfc controller) {
         super.setClusterController(controller);
         cluster.setController(controller);
+        synchronized (this) {
+            greetConnectedNodes();
+        }
     }
 
     /** An instance of this bean on another node is up: it learns what this node knows first-hand. */
@@ -262,9 +283,13 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     protected void onNodeConnected(JID node) {
         super.onNodeConnected(node);
         ProxyCore<Packet> c = core;
-        if (c != null && !node.equals(getComponentId())) {
+        if (c != null && isStarted() && !node.equals(getComponentId())) {
             c.nodeConnected(node.getDomain());
         }
+    }
+
+    private synchronized boolean isStarted() {
+        return subscribed;
     }
 
     /** A node left: the resources whose sessions were there go offline, with what they held. */
