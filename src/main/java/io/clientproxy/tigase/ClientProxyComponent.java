@@ -122,6 +122,8 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     private final LongAdder internalErrors = new LongAdder();
     private final LongAdder unknownStanzas = new LongAdder();
     private boolean subscribed;
+    /** Copies of this component's jar on the class path, counted at initialisation (more than one: see the log). */
+    private volatile int classPathCopies;
 
     private final LongSupplier clock;
 
@@ -161,6 +163,12 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         }
         log.info(() -> "component " + getName() + " " + Version.current() + " proxies IQ requests at "
                 + core.component() + " to " + core.settings().target());
+        List<ClassPathCopies.Copy> copies = ClassPathCopies.find(ClientProxyComponent.class.getClassLoader());
+        classPathCopies = copies.size();
+        String duplicates = ClassPathCopies.problem(copies);
+        if (duplicates != null) {
+            log.severe("component " + getName() + ": " + duplicates);
+        }
         super.initialize();
     }
 
@@ -477,6 +485,7 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         }
         list.add(name, "internal-errors", internalErrors.sum(), Level.FINE);
         list.add(name, "dropped/not-a-stanza", unknownStanzas.sum(), Level.FINE);
+        list.add(name, "class-path-copies", (long) classPathCopies, classPathCopies > 1 ? Level.INFO : Level.FINE);
     }
 
     /** Counters shown at Tigase's default statistics level (INFO); the rest at FINE. */

@@ -97,4 +97,30 @@ class InstallTigaseScriptIT {
         assertEquals(2, install(tigase.resolve("nowhere").toString(), "bot@example.com").status());
         assertEquals(2, install().status());
     }
+
+    /**
+     * A copy of the component under another name (renamed, or left in a container's jars/ by an
+     * earlier image): Tigase would load both. Refused with status 3, nothing changed.
+     */
+    @Test
+    void refusesASecondCopyUnderAnotherName() throws Exception {
+        layOut();
+        Path built = Path.of(System.getProperty("proxy.jar"));
+        Path renamed = tigase.resolve("jars/client-proxy.jar");
+        Files.copy(built, renamed);
+        Files.writeString(tigase.resolve("jars/tigase-server.jar"), "not the component");
+        String config = Files.readString(tigase.resolve("etc/config.tdsl"));
+        Run run = install(tigase.toString(), "bot@example.com", "proxy");
+        assertEquals(3, run.status(), run.output());
+        assertTrue(run.output().contains(renamed.toString()), run.output());
+        try (Stream<Path> jars = Files.list(tigase.resolve("jars"))) {
+            assertEquals(List.of("client-proxy.jar", "tigase-client-proxy-0.0.1.jar", "tigase-server.jar"),
+                    jars.map(p -> p.getFileName().toString()).sorted().toList(), "no jar added or removed");
+        }
+        assertEquals(config, Files.readString(tigase.resolve("etc/config.tdsl")), "configuration unchanged");
+
+        Files.delete(renamed);
+        Run again = install(tigase.toString(), "bot@example.com", "proxy");
+        assertEquals(0, again.status(), again.output());
+    }
 }
