@@ -644,11 +644,7 @@ public final class ProxyCore<S> {
                             + wait / 1000 + " s");
                 }
             }
-            case "subscribed" -> {
-                subscription.confirmed(clock.getAsLong());
-                sendProbe();
-                announce(TargetEvent.of(TargetEvent.Kind.SUBSCRIBED));
-            }
+            case "subscribed" -> approved();
             case "unsubscribed", "unsubscribe" -> {
                 allResourcesOffline();
                 announce(TargetEvent.of(TargetEvent.Kind.DENIED));
@@ -662,6 +658,21 @@ public final class ProxyCore<S> {
             case "probe" -> outbox.presence(component, from, null);
             default -> drop(DropReason.PRESENCE_IGNORED, stanza);
         }
+    }
+
+    /**
+     * The subscription is approved although no {@code subscribed} came: an adapter wrote it into
+     * the target's roster on the server (Tigase's {@code user-roster-management} command). As for
+     * {@code subscribed}: the component probes, and the other cluster nodes learn it.
+     */
+    public void approvedOnServer() {
+        approved();
+    }
+
+    private void approved() {
+        subscription.confirmed(clock.getAsLong());
+        sendProbe();
+        announce(TargetEvent.of(TargetEvent.Kind.SUBSCRIBED));
     }
 
     /** A resource is online, its presence seen by cluster node {@code node} (null: here). */

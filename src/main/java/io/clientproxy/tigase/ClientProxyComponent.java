@@ -109,7 +109,16 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     @ConfigField(desc = "The component's address toward the target (default: <bean name>.<target's domain>)", alias = ProxySettings.PROXY_ADDRESS)
     private String proxyAddress;
 
+    @ConfigField(desc = "While the target has not approved the subscription, write it into the target's roster with sess-man's user-roster-management command (needs that command granted to <bean>@<target's domain> in sess-man's commands ACL; single node)", alias = APPROVE_IN_ROSTER)
+    private boolean approveInRoster;
+
+    /** The option's key: README, "No approval needed: Tigase's roster command". */
+    static final String APPROVE_IN_ROSTER = "approve-in-roster";
+
     private volatile ProxyCore<Packet> core;
+    /** Option approve-in-roster; null when off. */
+    private volatile RosterApproval rosterApproval;
+    private boolean clusterSkipLogged;
     /** The instances of this bean on other nodes, in cluster mode (README, "In a Tigase cluster"). */
     private final ClusterCommands cluster = new ClusterCommands(this::getComponentId, this::getNodesConnected,
             (node, event) -> {
@@ -163,6 +172,12 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         }
         log.info(() -> "component " + getName() + " " + Version.current() + " proxies IQ requests at "
                 + core.component() + " to " + core.settings().target());
+        if (approveInRoster) {
+            ProxySettings st = core.settings();
+            rosterApproval = new RosterApproval(JID.jidInstanceNS(getName(), st.target().domain(), null),
+                    st.target().toString(), core.component().toString(), this::addOutPacket,
+                    st.resubscribeMin().toMillis(), st.resubscribeMax().toMillis());
+        }
         List<ClassPathCopies.Copy> copies = ClassPathCopies.find(ClientProxyComponent.class.getClassLoader());
         classPathCopies = copies.size();
         String duplicates = ClassPathCopies.problem(copies);
@@ -268,10 +283,30 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         }
         try {
             c.tick();
+            approveInRosterIfNeeded(c);
         } catch (RuntimeException e) {
             internalErrors.increment();
             log.log(Level.WARNING, "timer tick failed", e);
         }
+    }
+
+    private void approveInRosterIfNeeded(ProxyCore<Packet> c) {
+        RosterApproval approval = rosterApproval;
+        if (approval == null) {
+            return;
+        }
+        if (!cluster.otherNodes().isEmpty()) {
+            // The command changes the roster of a session on this node only; the target's session may
+            // be on another, whose copy of the roster would stay as it was.
+            if (!clusterSkipLogged) {
+                clusterSkipLogged = true;
+                log.warning(() -> "component " + getName() + ": option " + APPROVE_IN_ROSTER + " acts on a single "
+                        + "node only; in a cluster approve the subscription once (docs/tigase.md, \"No approval "
+                        + "needed\")");
+            }
+            return;
+        }
+        approval.tick(c.subscriptionState(), clock.getAsLong());
     }
 
     // ------------------------------------------------------------- cluster
@@ -338,6 +373,16 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
             return;
         }
         try {
+            RosterApproval approval = rosterApproval;
+            if (approval != null) {
+                RosterApproval.Outcome outcome = approval.onPacket(packet, clock.getAsLong());
+                if (outcome == RosterApproval.Outcome.WRITTEN) {
+                    c.approvedOnServer();
+                }
+                if (outcome != null) {
+                    return;
+                }
+            }
             dispatch(c, packet);
         } catch (RuntimeException e) {
             internalErrors.increment();
@@ -485,6 +530,10 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         }
         list.add(name, "internal-errors", internalErrors.sum(), Level.FINE);
         list.add(name, "dropped/not-a-stanza", unknownStanzas.sum(), Level.FINE);
+        RosterApproval approval = rosterApproval;
+        if (approval != null) {
+            list.add(name, "roster-approvals", approval.written(), Level.FINE);
+        }
         list.add(name, "class-path-copies", (long) classPathCopies, classPathCopies > 1 ? Level.INFO : Level.FINE);
     }
 
