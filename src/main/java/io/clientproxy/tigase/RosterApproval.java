@@ -175,20 +175,34 @@ final class RosterApproval {
         dueAt = now + Math.min(wait, Math.max(maxMillis, delayMillis));
     }
 
-    /** The text of an "Error" field in the command's result form (the script reports refusals so), or null. */
+    /** What the script reports when it wrote the item (field "Note" of UserRosterManagement.groovy, 8.4.0). */
+    static final String SUCCESS_NOTE = "Operation successful";
+
+    /**
+     * Null when the result form says the item was written; otherwise what it says instead. The
+     * script reports its own refusals as a result with an "Error" field, and Tigase reports a
+     * script that failed (say, no such account) as a result with Note "Script execution error."
+     * and an "Error message" field: a result alone proves nothing.
+     */
     private static String formError(Element iq) {
         Element command = iq.getChild("command", COMMANDS_NS);
         Element form = command == null ? null : command.getChild("x", "jabber:x:data");
         List<Element> fields = form == null ? null : form.getChildren();
+        StringBuilder said = new StringBuilder();
+        boolean success = false;
         if (fields != null) {
             for (Element f : fields) {
-                if ("Error".equals(f.getAttributeStaticStr("var"))) {
-                    Element v = f.getChild("value");
-                    return "Error: " + (v == null ? "" : v.getCData());
+                Element v = f.getChild("value");
+                String value = v == null ? "" : String.valueOf(v.getCData());
+                String var = f.getAttributeStaticStr("var");
+                if ("Note".equals(var) && SUCCESS_NOTE.equals(value)) {
+                    success = true;
+                } else if (var != null && !var.startsWith("Debug")) {
+                    said.append(said.length() == 0 ? "" : "; ").append(var).append(": ").append(value);
                 }
             }
         }
-        return null;
+        return success && said.length() == 0 ? null : "result: " + (said.length() == 0 ? "no note" : said);
     }
 
     private static String errorOf(Element iq) {

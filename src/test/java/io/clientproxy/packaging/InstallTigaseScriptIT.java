@@ -96,6 +96,9 @@ class InstallTigaseScriptIT {
         assertEquals(2, install(tigase.toString(), "example.com").status());
         assertEquals(2, install(tigase.resolve("nowhere").toString(), "bot@example.com").status());
         assertEquals(2, install().status());
+        Run shadowing = install(tigase.toString(), "Proxy@example.com", "proxy");
+        assertEquals(2, shadowing.status(), "a bean named like the target's local part takes the target's stanzas");
+        assertTrue(shadowing.output().contains("pick another name"), shadowing.output());
     }
 
     /**

@@ -156,6 +156,15 @@ class RosterApprovalTest {
         h2.receive(answer(c2, "result", "Error", "You do not have enough permissions to modify roster of " + TARGET));
         assertTrue(h2.take().isEmpty());
         assertEquals("denied", h2.component.core().subscriptionState().key());
+
+        // A script that failed (no such account yet) is a result too: Note "Script execution error.".
+        ComponentHarness h3 = started(true);
+        h3.receive(stanza("presence", TARGET, COMPONENT, null, "unsubscribed"));
+        seconds(h3, 1);
+        Packet c3 = h3.one();
+        h3.receive(answer(c3, "result", "Note", "Script execution error."));
+        assertTrue(h3.take().isEmpty());
+        assertEquals("denied", h3.component.core().subscriptionState().key());
     }
 
     /** Off (the default): the session manager is never asked. */
