@@ -57,7 +57,7 @@ class InstallTigaseScriptIT {
         assertEquals(config, Files.readString(tigase.resolve("etc/config.tdsl")), "a second run adds nothing");
 
         // A second bean: a backup of its own, and the first backup still holds the original.
-        assertEquals(0, install(tigase.toString(), "weather@example.com", "weather").status());
+        assertEquals(0, install(tigase.toString(), "weather-bot@example.com", "weather").status());
         try (Stream<Path> files = Files.list(tigase.resolve("etc"))) {
             List<String> backups = files.map(p -> p.getFileName().toString())
                     .filter(n -> n.startsWith("config.tdsl.bak-client-proxy-")).sorted().toList();
