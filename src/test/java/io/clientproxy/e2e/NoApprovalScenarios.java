@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.StanzaError;
@@ -54,14 +53,12 @@ final class NoApprovalScenarios {
     private final TigaseInstallation tigase;
     private final XMPPTCPConnection alice;
     private final Consumer<XMPPTCPConnection> users;
-    private final BiConsumer<String, EchoBot> bots;
 
-    NoApprovalScenarios(TigaseInstallation tigase, XMPPTCPConnection alice, Consumer<XMPPTCPConnection> users,
-                        BiConsumer<String, EchoBot> bots) {
+    /** @param users receives every connection opened here, to be closed at the end */
+    NoApprovalScenarios(TigaseInstallation tigase, XMPPTCPConnection alice, Consumer<XMPPTCPConnection> users) {
         this.tigase = tigase;
         this.alice = alice;
         this.users = users;
-        this.bots = bots;
     }
 
     static List<TigaseInstallation.Bean> beans(Map<String, String> options) {
@@ -123,15 +120,21 @@ final class NoApprovalScenarios {
                 + (System.nanoTime() - t0) / 1_000_000 + " ms with 5 more requests)";
     }
 
-    /** A bot with Smack's default subscription mode: every subscription request is refused. */
+    /**
+     * A bot with Smack's default subscription mode: every subscription request is refused (and no
+     * {@link EchoBot}, which accepts them). It answers echo requests with {@code "<text> from <from> at r"}.
+     */
     private void connectRefusingBot(String user) throws Exception {
         Roster.SubscriptionMode before = Roster.getDefaultSubscriptionMode();
         Roster.setDefaultSubscriptionMode(Roster.SubscriptionMode.reject_all);
         try {
             XMPPTCPConnection conn = tigase.connect(user, ProxyFixture.password(user), "r", TigaseVerifyIT.CLIENT_TIMEOUT,
                     false);
+            users.accept(conn);
             assertEquals(Roster.SubscriptionMode.reject_all, Roster.getInstanceFor(conn).getSubscriptionMode());
-            bots.accept(user + "/r", EchoBot.on(conn, "r", 0));
+            XmppClients.answerRequests(conn, EchoIq.ELEMENT, EchoIq.NAMESPACE,
+                    (EchoIq request) -> EchoBot.resultFor(request, request.text() + " from " + request.getFrom() + " at r"));
+            XmppClients.sendPresence(conn, 0);
         } finally {
             Roster.setDefaultSubscriptionMode(before);
         }

@@ -116,7 +116,7 @@ class TigaseVerifyIT {
             scenario(failures, "churn", this::churn);
             scenario(failures, "admin-commands", this::adminCommands);
             scenario(failures, "statistics", this::statistics);
-            NoApprovalScenarios noApproval = new NoApprovalScenarios(tigase, alice, users::add, bots::put);
+            NoApprovalScenarios noApproval = new NoApprovalScenarios(tigase, alice, users::add);
             scenario(failures, "roster-command", noApproval::rosterCommand);
             scenario(failures, "approve-in-roster", noApproval::approveInRoster);
         } finally {
