@@ -161,10 +161,17 @@ final class RosterApproval {
         }
         Level level = refusalLogged ? Level.FINE : Level.WARNING;
         refusalLogged = true;
-        log.log(level, () -> sessionManager + " refused the " + COMMAND + " command for " + owner + " (" + problem
-                + "). Option approve-in-roster needs the command granted to " + from + " in config.tdsl: 'sess-man' { "
+        String lower = problem.toLowerCase(java.util.Locale.ROOT);
+        // A refusal for want of rights (sess-man's "forbidden", the script's "do not have enough
+        // permissions") gets the configuration that grants them; other failures speak for themselves.
+        String hint = lower.contains("forbidden") || lower.contains("permission") || lower.contains("not-authorized")
+                || lower.contains("item-not-found") || lower.contains("feature-not-implemented")
+                ? ". Option approve-in-roster needs the command granted to " + from + " in config.tdsl: 'sess-man' { "
                 + "commands { '" + COMMAND + "' = [ '" + from + "' ] } } (a JID with a local part: Tigase 8.4 lets "
-                + "anyone through for a bare domain there), and the script scripts/admin/UserRosterManagement.groovy");
+                + "anyone through for a bare domain there), and the script scripts/admin/UserRosterManagement.groovy"
+                : "; asking again later";
+        log.log(level, () -> sessionManager + " refused the " + COMMAND + " command for " + owner + " (" + problem + ")"
+                + hint);
         scheduleRetry(now);
         return Outcome.REFUSED;
     }
