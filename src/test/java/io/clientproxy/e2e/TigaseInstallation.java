@@ -272,6 +272,9 @@ public final class TigaseInstallation implements XmppServer {
     public void register(String user, String password) {
         try {
             XMPPTCPConnection conn = new XMPPTCPConnection(XmppClients.configuration(host(), c2sPort, DOMAIN, true).build());
+            // Smack's default 5 s is short for a loaded machine (Tigase's first registrations also
+            // create the database rows); a registration is not what the check measures.
+            conn.setReplyTimeout(20_000);
             try {
                 conn.connect();
                 AccountManager accounts = AccountManager.getInstance(conn);
