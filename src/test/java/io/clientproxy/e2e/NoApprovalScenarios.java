@@ -121,10 +121,11 @@ final class NoApprovalScenarios {
     }
 
     /**
-     * In-band registration, tried up to three times: the account is a target the component keeps
-     * sending subscription requests to, and Tigase 8.4 sometimes garbles the registering client's
-     * TLS stream meanwhile (seen as "Tag mismatch" / "Unsupported or unrecognized SSL message" on
-     * a loaded machine). A retry that finds the account already there ({@code conflict}) is done.
+     * In-band registration, tried up to three times: registrations here failed now and then in
+     * TLS ("Tag mismatch", "Unsupported or unrecognized SSL message") on a loaded machine, cause
+     * not established (the account is one the component keeps sending subscription requests to,
+     * and Tigase logged one of them reaching the registering, unauthorised session). A retry that
+     * finds the account already there ({@code conflict}) is done.
      */
     private void register(String user) throws InterruptedException {
         RuntimeException last = null;
