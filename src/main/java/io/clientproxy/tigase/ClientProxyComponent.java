@@ -112,7 +112,7 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     @ConfigField(desc = "While the target has not approved the subscription, write it into the target's roster with sess-man's user-roster-management command (needs that command granted to <bean>@<target's domain> in sess-man's commands ACL; single node)", alias = APPROVE_IN_ROSTER)
     private boolean approveInRoster;
 
-    /** The option's key: README, "No approval needed: Tigase's roster command". */
+    /** The option's key: docs/tigase.md, "No approval needed: Tigase's roster command". */
     static final String APPROVE_IN_ROSTER = "approve-in-roster";
 
     private volatile ProxyCore<Packet> core;

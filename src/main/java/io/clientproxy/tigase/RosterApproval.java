@@ -47,7 +47,8 @@ final class RosterApproval {
     private final long delayMillis;
     private final long maxMillis;
 
-    private String inFlight;
+    /** The id of the command awaiting its answer; volatile: every packet checks it without the lock. */
+    private volatile String inFlight;
     private long sentAt;
     /** When the command may go out next; -1 until a not-approved state is first seen. */
     private long dueAt = -1;
@@ -141,7 +142,12 @@ final class RosterApproval {
      * The answer to the command, when {@code packet} is it (then the caller handles nothing else
      * of it); null for any other packet.
      */
-    synchronized Outcome onPacket(Packet packet, long now) {
+    Outcome onPacket(Packet packet, long now) {
+        // Every stanza to the component passes here: no lock unless a command awaits its answer.
+        return inFlight == null ? null : answer(packet, now);
+    }
+
+    private synchronized Outcome answer(Packet packet, long now) {
         if (inFlight == null || !"iq".equals(packet.getElemName())
                 || !inFlight.equals(packet.getElement().getAttributeStaticStr("id"))
                 || packet.getStanzaFrom() == null || !sessionManager.equals(packet.getStanzaFrom().copyWithoutResource())) {
