@@ -913,8 +913,8 @@ public final class ProxyCore<S> {
                     // resource online until it logs in (Tigase 8.4 does, even when it is approved).
                     report(() -> "target " + target + " has not answered the presence subscription request from "
                             + component + ": either no resource of " + target + " is online (its server may hold "
-                            + "the request until one is), or the account has not approved it (any client can; it "
-                            + "lives in the account's roster); meanwhile the proxy knows no resource and every "
+                            + "the request until one is), or the account " + target + " must approve it (any client "
+                            + "can; it lives in the account's roster); meanwhile the proxy knows no resource and every "
                             + "request gets service-unavailable; asking again");
                 }
                 sendSubscribe();
