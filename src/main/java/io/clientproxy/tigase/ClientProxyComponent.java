@@ -526,6 +526,7 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         list.add(name, "online-resources", (long) c.resources().size(), Level.INFO);
         list.add(name, "subscription", c.subscriptionState().key(), Level.INFO);
         list.add(name, "mappings", (long) c.mappingCount(), Level.FINE);
+        list.add(name, "service-subscribers", (long) c.serviceSubscriberCount(), Level.FINE);
         for (Map.Entry<String, Long> e : c.counters().snapshot().entrySet()) {
             list.add(name, e.getKey(), e.getValue(), INFO_COUNTERS.contains(e.getKey()) ? Level.INFO : Level.FINE);
         }
