@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,6 +62,20 @@ public final class TigaseInstallation implements XmppServer {
      */
     public static TigaseInstallation start(Path home, String bean, String target, Map<String, String> beanOptions,
                                            String admin) throws SetupFailure {
+        return start(home, List.of(new Bean(bean, target, beanOptions)), admin, "");
+    }
+
+    /** A bean of the component: its name, target and extra options (TDSL values). */
+    public record Bean(String name, String target, Map<String, String> options) {
+    }
+
+    /**
+     * As {@link #start(Path, String, String, Map, String)}, with several beans (each installed with
+     * {@code scripts/install-tigase}) and {@code extraConfig} (TDSL) appended to the copy's
+     * {@code config.tdsl}.
+     */
+    public static TigaseInstallation start(Path home, List<Bean> beans, String admin, String extraConfig)
+            throws SetupFailure {
         if (!Files.isDirectory(home.resolve("jars")) || !Files.isDirectory(home.resolve("etc"))) {
             throw new SetupFailure("reading the installation", home + " is not a Tigase installation (no jars/ and etc/)",
                     home, null);
@@ -85,9 +100,12 @@ public final class TigaseInstallation implements XmppServer {
             step = "writing the copy's etc/config.tdsl";
             look = dir.resolve("etc/config.tdsl");
             t.configure(ports, admin + "@" + DOMAIN);
-            step = "scripts/install-tigase";
-            look = t.stepLog("install-tigase");
-            t.installComponent(bean, target, beanOptions, look);
+            Files.writeString(dir.resolve("etc/config.tdsl"), extraConfig, StandardOpenOption.APPEND);
+            for (Bean b : beans) {
+                step = "scripts/install-tigase (bean " + b.name() + ")";
+                look = t.stepLog("install-tigase-" + b.name());
+                t.installComponent(b.name(), b.target(), b.options(), look);
+            }
             step = "creating the database schema (Tigase's SchemaManager)";
             look = t.stepLog("schema");
             t.createDatabase(admin, look);
@@ -355,6 +373,9 @@ public final class TigaseInstallation implements XmppServer {
             try {
                 XMPPTCPConnection conn = new XMPPTCPConnection(XmppClients.configuration(host(), c2sPort, DOMAIN, true)
                         .build());
+                // Smack's default 5 s is short for a loaded machine (Tigase's first registrations also
+                // create the database rows); a registration is not what the check measures.
+                conn.setReplyTimeout(20_000);
                 try {
                     conn.connect();
                     AccountManager accounts = AccountManager.getInstance(conn);

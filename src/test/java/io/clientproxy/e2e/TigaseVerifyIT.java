@@ -92,8 +92,7 @@ class TigaseVerifyIT {
         options.put("resubscribe-max", "'PT5S'");
         long t0 = System.nanoTime();
         try {
-            tigase = TigaseInstallation.start(installation, "proxy", BOT + "@" + TigaseInstallation.DOMAIN, options,
-                    ADMIN);
+            tigase = TigaseInstallation.start(installation, beans(options), ADMIN, NoApprovalScenarios.CONFIG);
         } catch (TigaseInstallation.SetupFailure e) {
             cannotRun(e.getMessage());
             throw e;
@@ -133,6 +132,9 @@ class TigaseVerifyIT {
             scenario(failures, "churn", this::churn);
             scenario(failures, "admin-commands", this::adminCommands);
             scenario(failures, "statistics", this::statistics);
+            NoApprovalScenarios noApproval = new NoApprovalScenarios(tigase, alice, users::add);
+            scenario(failures, "roster-command", noApproval::rosterCommand);
+            scenario(failures, "approve-in-roster", noApproval::approveInRoster);
         } finally {
             for (XMPPTCPConnection c : users) {
                 c.disconnect();
@@ -156,6 +158,14 @@ class TigaseVerifyIT {
     private static void cannotRun(String why) {
         System.out.println("verify-tigase: CANNOT RUN the scenarios: " + why);
         System.out.flush();
+    }
+
+    /** The main bean, and the beans of {@link NoApprovalScenarios} with the same options. */
+    private static List<TigaseInstallation.Bean> beans(Map<String, String> options) {
+        List<TigaseInstallation.Bean> beans = new ArrayList<>();
+        beans.add(new TigaseInstallation.Bean("proxy", BOT + "@" + TigaseInstallation.DOMAIN, options));
+        beans.addAll(NoApprovalScenarios.beans(options));
+        return beans;
     }
 
     @FunctionalInterface
