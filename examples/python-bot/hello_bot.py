@@ -56,9 +56,11 @@ class HelloBot(slixmpp.ClientXMPP):
 
     async def on_start(self, event):
         await self.get_roster()
+        # Printed before the presence goes out, so always before the subscription request, which
+        # the server delivers once this resource is available.
+        print(f"hello-bot: online as {self.boundjid}, serving requests from {self.proxy}", flush=True)
         # 3. Be available. Without available presence the proxy sends this resource nothing.
         self.send_presence(ppriority=self.priority)
-        print(f"hello-bot: online as {self.boundjid}, serving requests from {self.proxy}", flush=True)
 
     def on_hello(self, iq):
         # In opaque mode 'from' is <component>/<token>: the same token for the same sender while
@@ -94,9 +96,11 @@ def main():
 
     bot = HelloBot(f'{a.jid}/{a.resource}', a.password, a.proxy, a.priority)
     if a.no_tls:
+        # Decline STARTTLS even where the server offers it (a test server with a self-signed
+        # certificate), and allow PLAIN in the clear: loopback only.
         bot['feature_mechanisms'].unencrypted_plain = True
-        bot.enable_starttls = False
-    bot.connect((a.host, a.port) if a.host else None)
+    bot.connect((a.host, a.port) if a.host else None,
+                force_starttls=not a.no_tls, disable_starttls=a.no_tls)
     # SIGTERM: leave cleanly (unavailable presence), so the proxy moves what this resource holds.
     bot.loop.add_signal_handler(signal.SIGTERM, bot.disconnect)
     bot.add_event_handler('disconnected', lambda event: bot.loop.stop())

@@ -25,7 +25,8 @@ import tigase.kernel.beans.config.ConfigField;
 /**
  * The options as the code has them (the {@code @ConfigField} aliases of the Tigase component and
  * their field defaults; the standalone {@link ConfigOption}s) against what an operator reads:
- * {@code etc/config.tdsl}, {@code etc/proxy.conf} and README's options tables. A new option that
+ * {@code etc/config.tdsl}, {@code etc/proxy.conf} and the options tables (README.md: the bean's;
+ * docs/standalone.md: the standalone mode's own). A new option that
  * is not written down in all of them, or a default that differs, fails here.
  */
 class OptionListsTest {
@@ -120,7 +121,7 @@ class OptionListsTest {
     @Test
     void readmeTablesHaveEveryOptionWithItsDefault() throws Exception {
         Map<String, String> rows = new LinkedHashMap<>();
-        Matcher m = README_ROW.matcher(read("README.md"));
+        Matcher m = README_ROW.matcher(read("README.md") + read("docs/standalone.md"));
         while (m.find()) {
             rows.put(m.group(1), m.group(2));
         }
@@ -141,7 +142,7 @@ class OptionListsTest {
                 problems.add(o.key() + ": the table says " + cell + ", the default is " + o.defaultValue());
             }
         }
-        assertEquals(List.of(), problems, "README.md's options tables against the code");
+        assertEquals(List.of(), problems, "the options tables of README.md and docs/standalone.md against the code");
     }
 
     @Test

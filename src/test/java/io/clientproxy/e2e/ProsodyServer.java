@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Everything lives in a fresh temp directory (config, data, pid file, log). Only 127.0.0.1 is
  * bound: one c2s port and one XEP-0114 component port, both picked free; s2s is disabled (module
  * unloaded) and no HTTP, direct-TLS or admin-socket listener is loaded. c2s needs no TLS and allows
- * PLAIN without encryption, so Smack can connect with {@code SecurityMode.disabled}.
+ * PLAIN without encryption, so Smack can connect with {@code SecurityMode.disabled}. With
+ * {@link Builder#starttls()} c2s also offers STARTTLS (optional) with a fresh self-signed
+ * certificate, as a real server does: a client that means to stay unencrypted must decline it.
  *
  * <p>Works as root: the config sets {@code run_as_root = true} (Prosody's mod_posix otherwise
  * refuses to start as uid 0, and prosodyctl would switch to the {@code prosody} user).
@@ -77,6 +79,9 @@ public final class ProsodyServer implements XmppServer {
         this.componentPort = componentPort;
         Files.createDirectories(dir.resolve("data"));
         Files.createDirectories(dir.resolve("certs"));
+        if (b.starttls) {
+            selfSignedCertificate(b.domain, dir.resolve("certs"));
+        }
         Files.writeString(configFile, config(b), StandardCharsets.UTF_8);
 
         ProcessBuilder pb = new ProcessBuilder(prosodyBinary("prosody"), "--config", configFile.toString(), "-F")
@@ -310,6 +315,9 @@ public final class ProsodyServer implements XmppServer {
         c.append("http_ports = { }\n");
         c.append("https_ports = { }\n");
         c.append("modules_enabled = { \"roster\"; \"saslauth\"; \"disco\"; \"ping\";");
+        if (b.starttls) {
+            c.append(" \"tls\";");
+        }
         for (String module : b.extraModules) {
             c.append(' ').append(lua(module)).append(';');
         }
@@ -321,6 +329,12 @@ public final class ProsodyServer implements XmppServer {
         c.append("allow_unencrypted_plain_auth = true\n");
         c.append("authentication = \"internal_hashed\"\n");
         c.append("storage = \"internal\"\n");
+        if (b.starttls) {
+            // Offered, not required (c2s_require_encryption = false above).
+            Path certs = dir.resolve("certs");
+            c.append("ssl = { certificate = ").append(lua(certs.resolve(b.domain + ".crt").toString()))
+                    .append(", key = ").append(lua(certs.resolve(b.domain + ".key").toString())).append(" }\n");
+        }
         for (String extra : b.globalExtra) {
             c.append(extra).append('\n');
         }
@@ -345,6 +359,29 @@ public final class ProsodyServer implements XmppServer {
             }
         }
         return sb.append('"').toString();
+    }
+
+    /**
+     * Writes {@code <domain>.key} and {@code <domain>.crt} (self-signed, RSA 2048, 2 days) with
+     * Debian's openssl: what a test server that offers STARTTLS has, and no client trusts.
+     */
+    private static void selfSignedCertificate(String domain, Path certs) throws IOException {
+        List<String> cmd = List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", "/CN=" + domain, "-keyout", certs.resolve(domain + ".key").toString(),
+                "-out", certs.resolve(domain + ".crt").toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException("openssl could not make a test certificate (.ci/install-servers"
+                        + " installs openssl): " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     /** Absolute path of a Prosody executable; throws if Prosody is not installed. */
@@ -378,6 +415,7 @@ public final class ProsodyServer implements XmppServer {
         private final List<String> globalExtra = new ArrayList<>();
         private final List<String> extraModules = new ArrayList<>();
         private String logLevel = System.getProperty("prosody.log.level", "info");
+        private boolean starttls;
 
         private Builder() {
         }
@@ -403,6 +441,15 @@ public final class ProsodyServer implements XmppServer {
         /** One more module in {@code modules_enabled}, e.g. {@code smacks} (XEP-0198) or {@code carbons}. */
         public Builder module(String name) {
             extraModules.add(Objects.requireNonNull(name));
+            return this;
+        }
+
+        /**
+         * c2s offers STARTTLS (not required) with a self-signed certificate, as most real servers
+         * do; clients that connect with {@code SecurityMode.disabled} decline it.
+         */
+        public Builder starttls() {
+            this.starttls = true;
             return this;
         }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.jivesoftware.smack.AbstractXMPPConnection;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
+import org.jivesoftware.smack.SmackConfiguration;
 import org.jivesoftware.smack.iqrequest.AbstractIqRequestHandler;
 import org.jivesoftware.smack.iqrequest.IQRequestHandler;
 import org.jivesoftware.smack.packet.IQ;
@@ -14,7 +15,6 @@ import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.provider.ProviderManager;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.roster.SubscribeListener.SubscribeAnswer;
-import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.impl.JidCreate;
@@ -68,7 +68,9 @@ public final class HelloBot {
         if (host != null) {
             config.setHostAddress(InetAddress.getByName(host)).setPort(port);
         }
-        AbstractXMPPConnection connection = new XMPPTCPConnection(config.build());
+        // Not XMPPTCPConnection: Smack 4.4.8's own answer to a request it cannot parse (a ping,
+        // disco#info, any namespace a user tries) is broken XML, and the server closes the stream.
+        AbstractXMPPConnection connection = new WellFormedErrorsConnection(config.build());
 
         // 1. Accept the presence subscription from the component's address, and only from it:
         //    without it the proxy never learns that this resource is online.
@@ -90,11 +92,26 @@ public final class HelloBot {
             }
         });
 
+        // Pings (what the proxy's --check sends, and users too) get a result; smack-extensions'
+        // PingManager would do the same. Every other request that no handler takes gets Smack's
+        // feature-not-implemented: never service-unavailable, which the proxy takes as "this
+        // resource is going away" (docs/bots.md, step 3).
+        connection.registerIQRequestHandler(new AbstractIqRequestHandler("ping", "urn:xmpp:ping",
+                IQ.Type.get, IQRequestHandler.Mode.async) {
+            @Override
+            public IQ handleIQRequest(IQ request) {
+                return IQ.createResultIQ(request);
+            }
+        });
+        connection.setUnknownIqRequestReplyMode(SmackConfiguration.UnknownIqRequestReplyMode.replyFeatureNotImplemented);
+
         connection.connect().login();
+        // Printed before the presence goes out, so always before the subscription request, which
+        // the server delivers once this resource is available.
+        System.out.println("hello-bot: online as " + connection.getUser() + ", serving requests from " + proxy);
         // 3. Be available. Without available presence the proxy sends this resource nothing.
         connection.sendStanza(connection.getStanzaFactory().buildPresenceStanza()
                 .ofType(Presence.Type.available).setPriority(priority).build());
-        System.out.println("hello-bot: online as " + connection.getUser() + ", serving requests from " + proxy);
 
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
