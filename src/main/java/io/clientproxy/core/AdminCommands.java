@@ -1,14 +1,22 @@
 package io.clientproxy.core;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * The ad-hoc commands (XEP-0050) that the proxy offers its administrators: look at the online
  * resources and the counters, drop a resource, ask the target for its presence again. Results
- * are XEP-0004 forms, which any client with ad-hoc support shows.
+ * are XEP-0004 forms, which any client with ad-hoc support shows. Only the administrators may run
+ * them or see them listed (XEP-0050 2.1, 2.2: the commands node and each command's node are the
+ * proxy's own, never forwarded to the target); others get {@code forbidden}.
  */
-final class AdminCommands {
+final class AdminCommands<S> {
+    private static final Logger log = Refusals.log;
+
     static final String NS = "http://jabber.org/protocol/commands";
     static final String DATA_NS = "jabber:x:data";
 
@@ -45,10 +53,81 @@ final class AdminCommands {
     record Reply(Payload command, StanzaError error) {
     }
 
-    private final ProxyCore<?> core;
+    static final StanzaError ADMINS_ONLY = StanzaError.of(Condition.FORBIDDEN,
+            "the proxy's commands are for its administrators");
 
-    AdminCommands(ProxyCore<?> core) {
-        this.core = core;
+    private final ProxySettings settings;
+    private final Jid component;
+    private final Outbox<S> outbox;
+    private final ProxyCounters counters;
+    private final ResourcePool pool;
+    private final JatTable<S> table;
+    private final Refusals<S> refusals;
+    private final TargetPresence<S> presence;
+    private final ClusterNode<S> cluster;
+    private volatile Predicate<Jid> admins = jid -> false;
+    /** The adapter's own counters, for the {@code counters} command. */
+    private volatile Supplier<Map<String, Long>> adapterCounters = Map::of;
+
+    AdminCommands(ProxySettings settings, Jid component, Outbox<S> outbox, ProxyCounters counters, ResourcePool pool,
+                  JatTable<S> table, Refusals<S> refusals, TargetPresence<S> presence, ClusterNode<S> cluster) {
+        this.settings = settings;
+        this.component = component;
+        this.outbox = outbox;
+        this.counters = counters;
+        this.pool = pool;
+        this.table = table;
+        this.refusals = refusals;
+        this.presence = presence;
+        this.cluster = cluster;
+    }
+
+    /** Who may run the commands. */
+    void admins(Predicate<Jid> admins) {
+        this.admins = Objects.requireNonNull(admins, "admins");
+    }
+
+    /** The adapter's counters, shown by {@code counters} after the core's. */
+    void adapterCounters(Supplier<Map<String, Long>> counters) {
+        this.adapterCounters = Objects.requireNonNull(counters, "counters");
+    }
+
+    /** A set whose child is {@code <command/>}: run for an admin, {@code forbidden} for anyone else. */
+    void run(S stanza, Jid from, Jid to) {
+        if (!admins.test(to)) {
+            refusals.reject(stanza, from, to, ADMINS_ONLY);
+            return;
+        }
+        Reply reply = execute(outbox.childOf(stanza));
+        if (reply.error() != null) {
+            refusals.reject(stanza, from, to, reply.error());
+        } else {
+            counters.count(Counter.COMMANDS_RUN);
+            log.info(() -> "admin " + to + " ran command " + reply.command().attr("node") + " (" + reply.command().attr("status") + ")");
+            outbox.result(stanza, from, to, reply.command());
+        }
+    }
+
+    /** A disco query about the commands node or one command: the proxy's own, never the target's. */
+    boolean isAboutCommands(S stanza, String namespace) {
+        if (!DiscoInfo.INFO_NS.equals(namespace) && !DiscoInfo.ITEMS_NS.equals(namespace)) {
+            return false;
+        }
+        Payload query = outbox.childOf(stanza);
+        String node = query == null ? null : query.attr("node");
+        return node != null && (DiscoInfo.ITEMS_NS.equals(namespace) ? NS.equals(node) : Command.of(node) != null);
+    }
+
+    /** Answers a disco query {@link #isAboutCommands about the commands}: the list for admins, an empty one for others. */
+    void answerDisco(S stanza, Jid from, Jid to, String namespace) {
+        boolean admin = admins.test(to);
+        if (DiscoInfo.ITEMS_NS.equals(namespace)) {
+            outbox.result(stanza, from, to, items(from, admin));
+        } else if (admin) {
+            outbox.result(stanza, from, to, nodeInfo(outbox.childOf(stanza).attr("node")));
+        } else {
+            refusals.reject(stanza, from, to, ADMINS_ONLY);
+        }
     }
 
     /** The disco#items answer for the commands node: the commands for admins, nothing for others. */
@@ -89,9 +168,9 @@ final class AdminCommands {
             case LIST_RESOURCES -> completed(command, session, resources());
             case COUNTERS -> completed(command, session, counters());
             case RESUBSCRIBE -> {
-                core.start();
+                presence.subscribe();
                 yield new Reply(response(command, session, "completed")
-                        .add(note("info", "Subscription request sent to " + core.settings().target())), null);
+                        .add(note("info", "Subscription request sent to " + settings.target())), null);
             }
             case DROP_RESOURCE -> dropResource(command, session, request);
         };
@@ -103,11 +182,11 @@ final class AdminCommands {
         if (resource == null) {
             Payload field = Payload.of("field", null).attr("var", "resource").attr("type", "list-single")
                     .attr("label", "Resource to drop");
-            for (TargetResource r : core.resources().snapshot()) {
+            for (TargetResource r : pool.snapshot()) {
                 field.add(Payload.of("option", null).attr("label", r.toString()).addText("value", r.jid().toString()));
             }
             Payload form = Payload.of("x", DATA_NS).attr("type", "form")
-                    .addText("title", "Drop a resource of " + core.settings().target())
+                    .addText("title", "Drop a resource of " + settings.target())
                     .addText("instructions", "Its pending get requests move to another resource; sets are answered with an error.")
                     .add(field);
             Payload actions = Payload.of("actions", null).attr("execute", "complete").add(Payload.of("complete", null));
@@ -120,7 +199,7 @@ final class AdminCommands {
         } catch (IllegalArgumentException e) {
             return new Reply(null, NO_SUCH_RESOURCE);
         }
-        if (!core.dropResource(jid)) {
+        if (!presence.dropResource(jid)) {
             return new Reply(null, NO_SUCH_RESOURCE);
         }
         return new Reply(response(command, session, "completed").add(note("info", "Dropped " + jid)), null);
@@ -138,33 +217,33 @@ final class AdminCommands {
 
     private Payload resources() {
         Payload x = Payload.of("x", DATA_NS).attr("type", "result")
-                .addText("title", "Online resources of " + core.settings().target())
-                .addText("instructions", "subscription to the target's presence: " + core.subscriptionState().key());
+                .addText("title", "Online resources of " + settings.target())
+                .addText("instructions", "subscription to the target's presence: " + presence.subscription().state().key());
         x.add(Payload.of("reported", null)
                 .add(field("resource", "Resource", null))
                 .add(field("priority", "Priority", null))
                 .add(field("pending", "Requests in flight", null))
                 .add(field("node", "Cluster node", null)));
-        for (TargetResource r : core.resources().snapshot()) {
+        for (TargetResource r : pool.snapshot()) {
             x.add(Payload.of("item", null)
                     .add(field("resource", null, r.jid().toString()))
                     .add(field("priority", null, String.valueOf(r.priority())))
                     .add(field("pending", null, String.valueOf(r.inFlight())))
-                    .add(field("node", null, r.node() == null ? core.localNode() : r.node())));
+                    .add(field("node", null, r.node() == null ? cluster.localNode() : r.node())));
         }
         return x;
     }
 
     private Payload counters() {
-        Payload x = Payload.of("x", DATA_NS).attr("type", "result").addText("title", "Counters of " + core.component());
-        x.add(field("subscription", "subscription", core.subscriptionState().key()));
-        x.add(field("pending", "pending", String.valueOf(core.pendingCount())));
-        x.add(field("online-resources", "online-resources", String.valueOf(core.resources().size())));
-        x.add(field("mappings", "mappings", String.valueOf(core.mappingCount())));
-        for (Map.Entry<String, Long> e : core.counters().snapshot().entrySet()) {
+        Payload x = Payload.of("x", DATA_NS).attr("type", "result").addText("title", "Counters of " + component);
+        x.add(field("subscription", "subscription", presence.subscription().state().key()));
+        x.add(field("pending", "pending", String.valueOf(table.pendingCount())));
+        x.add(field("online-resources", "online-resources", String.valueOf(pool.size())));
+        x.add(field("mappings", "mappings", String.valueOf(table.mappingCount())));
+        for (Map.Entry<String, Long> e : counters.snapshot().entrySet()) {
             x.add(field(e.getKey(), e.getKey(), String.valueOf(e.getValue())));
         }
-        for (Map.Entry<String, Long> e : core.adapterCounters().entrySet()) {
+        for (Map.Entry<String, Long> e : adapterCounters.get().entrySet()) {
             x.add(field(e.getKey(), e.getKey(), String.valueOf(e.getValue())));
         }
         return x;

@@ -59,6 +59,8 @@ public enum Counter {
     MESSAGES_TO_SENDERS,
     /** Message errors translated back to the target's resource. */
     MESSAGE_BOUNCES,
+    /** Presence the component sent users about the service itself (subscribers, probes: {@link ServicePresence}). */
+    SERVICE_PRESENCE_SENT,
     /** Admin commands run. */
     COMMANDS_RUN,
     /** (cluster) Stanzas to an encoded address this node does not know, handed to the node(s) whose it may be. */

@@ -1,5 +1,6 @@
 package io.clientproxy.core;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -17,7 +18,7 @@ public record DiscoInfo(String category, String type, String name, List<String> 
         if (type == null || type.isBlank()) {
             throw new InvalidSettingException(ProxySettings.DISCO_TYPE, type, "an XEP-0030 identity type such as generic");
         }
-        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        LinkedHashSet<String> all = new LinkedHashSet<>();
         all.add(INFO_NS);
         for (String f : features == null ? List.<String>of() : features) {
             if (f != null && !f.isBlank()) {

@@ -5,8 +5,11 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The JAT table and the pending requests: who each encoded address stands for, and which of that
@@ -22,10 +25,10 @@ final class JatTable<S> {
     private final ProxyCounters counters;
     private final long timeoutMillis;
     private final long idleMillis;
-    private static final java.util.logging.Logger log = java.util.logging.Logger.getLogger(JatTable.class.getName());
+    private static final Logger log = Logger.getLogger(JatTable.class.getName());
     private final AtomicInteger mappingsTotal = new AtomicInteger();
     /** Whether an opaque fallback token (transparent mode) has been logged at INFO yet. */
-    private final java.util.concurrent.atomic.AtomicBoolean fallbackReported = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean fallbackReported = new AtomicBoolean();
     /** What each shard may hold without looking at the others: max-pending / (16 x shards). */
     private final int pendingShare;
     /** Shard.pending, read by other threads (opaque: plain loads and stores on common hardware, but never cached). */
@@ -327,7 +330,7 @@ final class JatTable<S> {
                     + JatCodec.Transparent.utf8Length(sender.toString()) + " octets of UTF-8, longer than the 1023 a "
                     + "resourcepart may be (RFC 7622 3.4), so the target sees it as an opaque token starting with '@' "
                     + "(counted as opaque-fallbacks; later ones are logged at FINE)");
-        } else if (log.isLoggable(java.util.logging.Level.FINE)) {
+        } else if (log.isLoggable(Level.FINE)) {
             log.fine("jat-mode transparent: opaque token for a sender whose full JID is too long: " + sender.bare() + "/...");
         }
     }

@@ -1,5 +1,7 @@
 package io.clientproxy.core;
 
+import java.util.Arrays;
+
 /**
  * A request not yet settled: one forwarded to the target (inbound), or one the target sent to a
  * mapped sender (outbound, where {@code resource} is the target's resource that asked and
@@ -94,7 +96,7 @@ final class PendingRequest<S> extends IntrusiveList.Node implements Outcome {
     /** Records that it leaves {@code r}. Caller holds the shard lock. */
     void leave(TargetResource r) {
         TargetResource[] t = tried;
-        TargetResource[] next = t == null ? new TargetResource[1] : java.util.Arrays.copyOf(t, t.length + 1);
+        TargetResource[] next = t == null ? new TargetResource[1] : Arrays.copyOf(t, t.length + 1);
         next[next.length - 1] = r;
         tried = next;
     }

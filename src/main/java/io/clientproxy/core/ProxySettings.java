@@ -1,6 +1,7 @@
 package io.clientproxy.core;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What one proxy instance needs to know, validated once. The keys are the configuration names that
@@ -181,13 +182,13 @@ public record ProxySettings(
         private Duration resubscribeMin = DEFAULT_RESUBSCRIBE_MIN;
         private Duration resubscribeMax = DEFAULT_RESUBSCRIBE_MAX;
         private Balancer.Policy balancer = DEFAULT_BALANCER;
-        private SenderFilter allowedSenders = SenderFilter.parse(java.util.List.of());
+        private SenderFilter allowedSenders = SenderFilter.parse(List.of());
         private double rateLimit = DEFAULT_RATE_LIMIT;
         private int rateBurst = DEFAULT_RATE_BURST;
         private DiscoMode disco = DEFAULT_DISCO;
         private boolean outboundRequests;
         private boolean messages;
-        private DiscoInfo discoInfo = new DiscoInfo(DEFAULT_DISCO_CATEGORY, DEFAULT_DISCO_TYPE, DEFAULT_DISCO_NAME, java.util.List.of());
+        private DiscoInfo discoInfo = new DiscoInfo(DEFAULT_DISCO_CATEGORY, DEFAULT_DISCO_TYPE, DEFAULT_DISCO_NAME, List.of());
 
         public Builder target(Jid target) { this.target = target; return this; }
         public Builder requestTimeout(Duration v) { this.requestTimeout = v; return this; }

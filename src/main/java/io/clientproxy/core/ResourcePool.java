@@ -2,6 +2,7 @@ package io.clientproxy.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The target's online resources. Reads (every request) take a snapshot without locking; changes
@@ -102,7 +103,7 @@ public final class ResourcePool {
     public List<TargetResource> ofNode(String node) {
         List<TargetResource> out = new ArrayList<>();
         for (TargetResource r : online) {
-            if (java.util.Objects.equals(r.node(), node)) {
+            if (Objects.equals(r.node(), node)) {
                 out.add(r);
             }
         }

@@ -1,5 +1,6 @@
 package io.clientproxy.core;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +38,7 @@ public final class SenderFilter {
 
     /** Parses entries of the option {@code key} (also used for the standalone {@code admins}). */
     public static SenderFilter parse(String key, List<String> entries) {
-        List<Jid> parsed = new java.util.ArrayList<>();
+        List<Jid> parsed = new ArrayList<>();
         for (String entry : entries == null ? List.<String>of() : entries) {
             if (entry == null || entry.isBlank()) {
                 continue;

@@ -2,6 +2,7 @@ package io.clientproxy.standalone;
 
 import io.clientproxy.core.Condition;
 import io.clientproxy.core.ErrorType;
+import io.clientproxy.core.Iq;
 import io.clientproxy.core.Jid;
 import io.clientproxy.core.Outbox;
 import io.clientproxy.core.ProxyCore;
@@ -147,8 +148,8 @@ final class StanzaDispatcher {
         Jid to = jid(stanza.attribute("to"));
         String type = stanza.attribute("type");
         switch (stanza.name()) {
-            case "iq" -> core.onIq(stanza, from, to, stanza.attribute("id"), type, stanza.elementCount(),
-                    childNamespace(stanza), "error".equals(type) ? errorCondition(stanza) : null);
+            case "iq" -> core.onIq(stanza, new Iq(from, to, stanza.attribute("id"), type, stanza.elementCount(),
+                    childNamespace(stanza), "error".equals(type) ? errorCondition(stanza) : null));
             case "message" -> core.onMessage(stanza, from, to, type);
             case "presence" -> core.onPresence(stanza, from, to, type, priority(stanza));
             default -> {

@@ -4,6 +4,7 @@ import io.clientproxy.Version;
 import io.clientproxy.core.Condition;
 import io.clientproxy.core.DiscoInfo;
 import io.clientproxy.core.InvalidSettingException;
+import io.clientproxy.core.Iq;
 import io.clientproxy.core.Jid;
 import io.clientproxy.core.ProxyCore;
 import io.clientproxy.core.ProxySettings;
@@ -319,8 +320,8 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         Jid to = TigaseJids.toCore(packet.getStanzaTo());
         String type = element.getAttributeStaticStr("type");
         switch (packet.getElemName()) {
-            case "iq" -> c.onIq(packet, from, to, XmlText.decode(element.getAttributeStaticStr("id")), type,
-                    childCount(element), childNamespace(element), "error".equals(type) ? errorCondition(element) : null);
+            case "iq" -> c.onIq(packet, new Iq(from, to, XmlText.decode(element.getAttributeStaticStr("id")), type,
+                    childCount(element), childNamespace(element), "error".equals(type) ? errorCondition(element) : null));
             case "message" -> c.onMessage(packet, from, to, type);
             case "presence" -> c.onPresence(packet, from, to, type, priority(element));
             default -> {

@@ -1,5 +1,6 @@
 package io.clientproxy.bench;
 
+import io.clientproxy.core.Iq;
 import io.clientproxy.core.Jid;
 import io.clientproxy.core.ProxyCore;
 
@@ -76,7 +77,7 @@ public class BacklogBenchmark {
         String[] backlogIds = Bench.ids("never-answered-", outstanding / backlogSenderCount);
         for (String id : backlogIds) {
             for (Jid sender : backlog) {
-                core.onIq(fill, sender, Bench.COMPONENT, id, "get", 1);
+                core.onIq(fill, new Iq(sender, Bench.COMPONENT, id, "get", 1));
             }
         }
         cycleSenders = Bench.senders("user", senders);

@@ -1,6 +1,7 @@
 package io.clientproxy.bench;
 
 import io.clientproxy.core.Counter;
+import io.clientproxy.core.Iq;
 import io.clientproxy.core.Jid;
 import io.clientproxy.core.ProxyCore;
 import io.clientproxy.core.ProxySettings;
@@ -67,10 +68,10 @@ final class Bench {
 
     /** One request from {@code sender} and the target's reply to its forwarded copy. */
     static void cycle(ProxyCore<Sink> core, Sink s, Jid sender, String id) {
-        core.onIq(s, sender, COMPONENT, id, "get", 1);
+        core.onIq(s, new Iq(sender, COMPONENT, id, "get", 1));
         // s.from is now the encoded address (component/<token>), s.to the picked resource, s.id
         // the forward's id.
-        core.onIq(s, s.to, s.from, s.id, "result", 1);
+        core.onIq(s, new Iq(s.to, s.from, s.id, "result", 1));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.clientproxy.bench;
 
+import io.clientproxy.core.Iq;
 import io.clientproxy.core.Jid;
 import io.clientproxy.core.ProxyCore;
 
@@ -75,7 +76,7 @@ public final class RetainedMemory {
                     if (answer) {
                         Bench.cycle(core, stanza, sender, ids[id]);
                     } else {
-                        core.onIq(stanza, sender, Bench.COMPONENT, ids[id], "get", 1);
+                        core.onIq(stanza, new Iq(sender, Bench.COMPONENT, ids[id], "get", 1));
                     }
                     done++;
                 }

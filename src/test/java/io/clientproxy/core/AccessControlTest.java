@@ -77,7 +77,7 @@ class AccessControlTest {
                 .allowedSenders(SenderFilter.parse(List.of("example.org")))).online("a");
         Sent fwd = f.get("q", BOB, "1");
         for (int i = 0; i < 20; i++) {
-            f.core.onIq("r", res("a"), fwd.from(), fwd.id(), "result", 0);
+            f.core.onIq("r", new Iq(res("a"), fwd.from(), fwd.id(), "result", 0));
         }
         assertEquals(1, f.out.take().size(), "replies are not requests: one delivered, the rest dropped as duplicates");
         assertEquals(19, f.core.counters().get(DropReason.NOT_PENDING));

@@ -23,7 +23,7 @@ class AdminCommandsTest {
 
     private static Sent run(CoreFixture f, Jid from, Payload command) {
         String label = f.out.withChild("cmd-" + command, command);
-        f.core.onIq(label, from, COMPONENT, "c1", "set", 1, COMMANDS);
+        f.core.onIq(label, new Iq(from, COMPONENT, "c1", "set", 1, COMMANDS, null));
         return f.out.one();
     }
 
@@ -35,13 +35,13 @@ class AdminCommandsTest {
     void commandsAreListedForAdminsOnly() {
         CoreFixture f = fixture();
         Payload query = Payload.of("query", DiscoInfo.ITEMS_NS).attr("node", COMMANDS);
-        f.core.onIq(f.out.withChild("items", query), ADMIN, COMPONENT, "d", "get", 1, DiscoInfo.ITEMS_NS);
+        f.core.onIq(f.out.withChild("items", query), new Iq(ADMIN, COMPONENT, "d", "get", 1, DiscoInfo.ITEMS_NS, null));
         Sent forAdmin = f.out.one();
         assertEquals(Kind.RESULT, forAdmin.kind());
         for (String node : new String[] {"list-resources", "counters", "drop-resource", "resubscribe"}) {
             assertTrue(forAdmin.presenceType().contains("node='" + node + "'"), forAdmin.toString());
         }
-        f.core.onIq("items", ALICE, COMPONENT, "d", "get", 1, DiscoInfo.ITEMS_NS);
+        f.core.onIq("items", new Iq(ALICE, COMPONENT, "d", "get", 1, DiscoInfo.ITEMS_NS, null));
         assertEquals("<query xmlns='" + DiscoInfo.ITEMS_NS + "' node='" + COMMANDS + "'/>", f.out.one().presenceType(),
                 "others see no commands, and the query does not go to the target");
     }
@@ -93,7 +93,7 @@ class AdminCommandsTest {
                 .add(Payload.of("x", AdminCommands.DATA_NS).attr("type", "submit")
                         .add(Payload.of("field", null).attr("var", "resource").addText("value", fwd.to().toString())));
         String label = g.out.withChild("submit", submit);
-        g.core.onIq(label, ADMIN, COMPONENT, "c2", "set", 1, COMMANDS);
+        g.core.onIq(label, new Iq(ADMIN, COMPONENT, "c2", "set", 1, COMMANDS, null));
         var out = g.out.take();
         assertEquals(2, out.size(), out.toString());
         Sent moved = out.stream().filter(s -> s.kind() == Kind.FORWARD).findFirst().orElseThrow();
@@ -110,7 +110,7 @@ class AdminCommandsTest {
     void resubscribeSendsSubscribeAndUnknownNodesAreItemNotFound() {
         CoreFixture f = fixture();
         String label = f.out.withChild("resub", execute("resubscribe"));
-        f.core.onIq(label, ADMIN, COMPONENT, "c", "set", 1, COMMANDS);
+        f.core.onIq(label, new Iq(ADMIN, COMPONENT, "c", "set", 1, COMMANDS, null));
         var out = f.out.take();
         assertTrue(out.stream().anyMatch(s -> s.kind() == Kind.PRESENCE && "subscribe".equals(s.presenceType())), out.toString());
         assertTrue(out.stream().anyMatch(s -> s.kind() == Kind.RESULT), out.toString());

@@ -160,8 +160,8 @@ class ClusterTest {
 
         static void receive(ProxyCore<Stanza> core, Stanza s) {
             switch (s.kind()) {
-                case "iq" -> core.onIq(s, s.from(), s.to(), s.id(), s.type(),
-                        s.type().equals("get") || s.type().equals("set") ? 1 : 0, null, s.condition());
+                case "iq" -> core.onIq(s, new Iq(s.from(), s.to(), s.id(), s.type(),
+                        s.type().equals("get") || s.type().equals("set") ? 1 : 0, null, s.condition()));
                 case "message" -> core.onMessage(s, s.from(), s.to(), s.type());
                 case "presence" -> core.onPresence(s, s.from(), s.to(), s.type(), 0);
                 default -> throw new IllegalArgumentException(s.kind());

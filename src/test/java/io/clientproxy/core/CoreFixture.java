@@ -51,17 +51,17 @@ final class CoreFixture {
 
     /** Sends a get from {@code from} to the bare component and returns the forwarded copy. */
     RecordingOutbox.Sent get(String label, Jid from, String id) {
-        core.onIq(label, from, COMPONENT, id, "get", 1);
+        core.onIq(label, new Iq(from, COMPONENT, id, "get", 1));
         return out.one();
     }
 
     void request(String label, Jid from, Jid to, String id, String type) {
-        core.onIq(label, from, to, id, type, 1);
+        core.onIq(label, new Iq(from, to, id, type, 1));
     }
 
     /** The target's resource answers the forwarded stanza {@code fwd} with a result, with the id it carried. */
     void answer(String label, RecordingOutbox.Sent fwd) {
-        core.onIq(label, fwd.to(), fwd.from(), fwd.id(), "result", 0);
+        core.onIq(label, new Iq(fwd.to(), fwd.from(), fwd.id(), "result", 0));
     }
 
     void advance(Duration d) {

@@ -19,7 +19,7 @@ class DiscoTest {
     }
 
     private static Sent disco(CoreFixture f, String ns) {
-        f.core.onIq("disco", ALICE, COMPONENT, "d1", "get", 1, ns);
+        f.core.onIq("disco", new Iq(ALICE, COMPONENT, "d1", "get", 1, ns, null));
         return f.out.one();
     }
 
@@ -29,7 +29,7 @@ class DiscoTest {
         Sent s = disco(f, DiscoInfo.INFO_NS);
         assertEquals(Kind.FORWARD, s.kind());
         assertEquals(res("a"), s.to());
-        f.core.onIq("disco", ALICE, COMPONENT, "d2", "get", 1, DiscoInfo.INFO_NS);
+        f.core.onIq("disco", new Iq(ALICE, COMPONENT, "d2", "get", 1, DiscoInfo.INFO_NS, null));
         f.out.take();
         f.offline("a");
         f.out.take();
@@ -50,9 +50,9 @@ class DiscoTest {
         assertEquals("<query xmlns='" + DiscoInfo.ITEMS_NS + "'/>", items.presenceType());
         assertEquals(0, f.core.pendingCount());
         assertEquals(2, f.core.counters().get(Counter.DISCO_ANSWERED));
-        f.core.onIq("set", ALICE, COMPONENT, "s", "set", 1, DiscoInfo.INFO_NS);
+        f.core.onIq("set", new Iq(ALICE, COMPONENT, "s", "set", 1, DiscoInfo.INFO_NS, null));
         assertEquals(Kind.FORWARD, f.out.one().kind(), "only gets are disco queries");
-        f.core.onIq("other", ALICE, COMPONENT, "o", "get", 1, "urn:example:echo");
+        f.core.onIq("other", new Iq(ALICE, COMPONENT, "o", "get", 1, "urn:example:echo", null));
         assertEquals(Kind.FORWARD, f.out.one().kind(), "other namespaces go to the target");
     }
 
@@ -90,7 +90,7 @@ class DiscoTest {
     private static final Jid SESS_MAN = Jid.parse("sess-man@example.com");
 
     private static Sent discoFrom(CoreFixture f, Jid from, String ns) {
-        f.core.onIq("disco", from, COMPONENT, "s1", "get", 1, ns);
+        f.core.onIq("disco", new Iq(from, COMPONENT, "s1", "get", 1, ns, null));
         return f.out.one();
     }
 
@@ -110,7 +110,7 @@ class DiscoTest {
                 Jid.parse("proxy.example.com.evil.net"))) {
             assertEquals(Condition.FORBIDDEN, discoFrom(f, other, DiscoInfo.INFO_NS).error().condition(), other.toString());
         }
-        f.core.onIq("q", SERVER, COMPONENT, "q1", "get", 1, "urn:example:echo");
+        f.core.onIq("q", new Iq(SERVER, COMPONENT, "q1", "get", 1, "urn:example:echo", null));
         assertEquals(Condition.FORBIDDEN, f.out.one().error().condition(), "only disco is exempt");
     }
 

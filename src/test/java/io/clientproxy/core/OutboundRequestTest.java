@@ -29,7 +29,7 @@ class OutboundRequestTest {
     void targetRequestReachesTheMappedSenderFromTheAddressSheUsedAndTheAnswerComesBack() {
         CoreFixture f = new CoreFixture(b -> b.outboundRequests(true)).online("a", "b");
         Jid alice = mapAlice(f);
-        f.core.onIq("ask-alice", res("b"), alice, "o1", "get", 1);
+        f.core.onIq("ask-alice", new Iq(res("b"), alice, "o1", "get", 1));
         Sent out = f.out.one();
         assertEquals(Kind.FORWARD, out.kind());
         assertEquals("ask-alice", out.stanza());
@@ -37,12 +37,12 @@ class OutboundRequestTest {
         assertEquals(ALICE, out.to());
         assertEquals(1, f.core.pendingCount());
 
-        f.core.onIq("alice-answers", ALICE, USED, "o1", "result", 1);
+        f.core.onIq("alice-answers", new Iq(ALICE, USED, "o1", "result", 1));
         Sent back = f.out.one();
         assertEquals("alice-answers", back.stanza());
         assertEquals(alice, back.from(), "from alice's encoded address");
         assertEquals(res("b"), back.to(), "to the resource that asked");
-        f.core.onIq("again", ALICE, USED, "o1", "result", 1);
+        f.core.onIq("again", new Iq(ALICE, USED, "o1", "result", 1));
         assertTrue(f.out.take().isEmpty(), "one answer only");
         assertEquals(0, f.core.pendingCount());
     }
@@ -51,11 +51,11 @@ class OutboundRequestTest {
     void onlyTheMappedSenderItselfCanAnswer() {
         CoreFixture f = new CoreFixture(b -> b.outboundRequests(true)).online("a");
         Jid alice = mapAlice(f);
-        f.core.onIq("ask", res("a"), alice, "o1", "set", 1);
+        f.core.onIq("ask", new Iq(res("a"), alice, "o1", "set", 1));
         f.out.take();
-        f.core.onIq("forged", BOB, USED, "o1", "result", 0);
-        f.core.onIq("forged", Jid.parse("alice@example.com/laptop"), USED, "o1", "result", 0);
-        f.core.onIq("wrong-id", ALICE, USED, "o2", "result", 0);
+        f.core.onIq("forged", new Iq(BOB, USED, "o1", "result", 0));
+        f.core.onIq("forged", new Iq(Jid.parse("alice@example.com/laptop"), USED, "o1", "result", 0));
+        f.core.onIq("wrong-id", new Iq(ALICE, USED, "o2", "result", 0));
         assertTrue(f.out.take().isEmpty());
         assertEquals(1, f.core.pendingCount());
     }
@@ -63,12 +63,12 @@ class OutboundRequestTest {
     @Test
     void unknownEncodingGetsItemNotFound() {
         CoreFixture f = new CoreFixture(b -> b.outboundRequests(true)).online("a");
-        f.core.onIq("ask", res("a"), COMPONENT.withResource("AAAAAAAAAAAAAAAAAAAAAAA"), "o1", "get", 1);
+        f.core.onIq("ask", new Iq(res("a"), COMPONENT.withResource("AAAAAAAAAAAAAAAAAAAAAAA"), "o1", "get", 1));
         Sent err = f.out.one();
         assertEquals(Condition.ITEM_NOT_FOUND, err.error().condition());
         assertEquals(ErrorType.CANCEL, err.error().type());
         assertEquals(res("a"), err.to());
-        f.core.onIq("ask", res("a"), COMPONENT.withResource("nonsense"), "o2", "get", 1);
+        f.core.onIq("ask", new Iq(res("a"), COMPONENT.withResource("nonsense"), "o2", "get", 1));
         assertEquals(Condition.ITEM_NOT_FOUND, f.out.one().error().condition());
     }
 
@@ -76,7 +76,7 @@ class OutboundRequestTest {
     void unansweredOutboundRequestTimesOutToTheAskingResource() {
         CoreFixture f = new CoreFixture(b -> b.outboundRequests(true).requestTimeout(Duration.ofSeconds(5))).online("a");
         Jid alice = mapAlice(f);
-        f.core.onIq("ask", res("a"), alice, "o1", "get", 1);
+        f.core.onIq("ask", new Iq(res("a"), alice, "o1", "get", 1));
         f.out.take();
         f.advance(Duration.ofSeconds(5));
         f.core.tick();
@@ -84,7 +84,7 @@ class OutboundRequestTest {
         assertEquals(Condition.REMOTE_SERVER_TIMEOUT, err.error().condition());
         assertEquals(alice, err.from());
         assertEquals(res("a"), err.to());
-        f.core.onIq("late", ALICE, USED, "o1", "result", 0);
+        f.core.onIq("late", new Iq(ALICE, USED, "o1", "result", 0));
         assertTrue(f.out.take().isEmpty());
     }
 
@@ -92,12 +92,12 @@ class OutboundRequestTest {
     void askingResourceGoingOfflineAbandonsItsRequest() {
         CoreFixture f = new CoreFixture(b -> b.outboundRequests(true)).online("a", "b");
         Jid alice = mapAlice(f);
-        f.core.onIq("ask", res("a"), alice, "o1", "get", 1);
+        f.core.onIq("ask", new Iq(res("a"), alice, "o1", "get", 1));
         f.out.take();
         f.offline("a");
         assertTrue(f.out.take().isEmpty(), "nobody to tell, and a get is not moved to another asker");
         assertEquals(1, f.core.counters().get(Counter.OUTBOUND_ABANDONED));
-        f.core.onIq("late", ALICE, USED, "o1", "result", 0);
+        f.core.onIq("late", new Iq(ALICE, USED, "o1", "result", 0));
         assertTrue(f.out.take().isEmpty());
         assertEquals(0, f.core.pendingCount());
     }
@@ -107,16 +107,16 @@ class OutboundRequestTest {
         CoreFixture f = new CoreFixture(b -> b.outboundRequests(true).jatIdleTimeout(Duration.ofSeconds(1))
                 .requestTimeout(Duration.ofSeconds(30))).online("a");
         Jid alice = mapAlice(f);
-        f.core.onIq("ask", res("a"), alice, "o1", "get", 1);
+        f.core.onIq("ask", new Iq(res("a"), alice, "o1", "get", 1));
         f.out.take();
         f.advance(Duration.ofSeconds(10));
         f.core.tick();
-        f.core.onIq("answer", ALICE, USED, "o1", "result", 0);
+        f.core.onIq("answer", new Iq(ALICE, USED, "o1", "result", 0));
         assertEquals(res("a"), f.out.one().to());
 
         CoreFixture off = new CoreFixture().online("a");
         Jid a2 = mapAlice(off);
-        off.core.onIq("ask", res("a"), a2, "o1", "get", 1);
+        off.core.onIq("ask", new Iq(res("a"), a2, "o1", "get", 1));
         assertEquals(Condition.FEATURE_NOT_IMPLEMENTED, off.out.one().error().condition());
     }
 }

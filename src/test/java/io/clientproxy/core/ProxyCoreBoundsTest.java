@@ -121,7 +121,7 @@ class ProxyCoreBoundsTest {
         CoreFixture f = new CoreFixture().online("a");
         Sent fwd = f.get("q", ALICE, "7");
         for (String id : new String[] {"7", "2.7", "1.8", "1.", ".7", "01.7", "-1.7"}) {
-            f.core.onIq("r", fwd.to(), fwd.from(), id, "result", 0);
+            f.core.onIq("r", new Iq(fwd.to(), fwd.from(), id, "result", 0));
         }
         assertTrue(f.out.take().isEmpty());
         assertEquals(7, f.core.counters().get(DropReason.NOT_PENDING));

@@ -101,7 +101,7 @@ class ProxyCoreConcurrencyTest {
                     }
                     // An online resource answers; for one that is gone the server answers with an error from it.
                     String type = reallyOnline.getOrDefault(f.to(), false) ? "result" : "error";
-                    core.onIq("reply:" + f.label() + "@" + f.id(), f.to(), f.from(), f.id(), type, 1);
+                    core.onIq("reply:" + f.label() + "@" + f.id(), new Iq(f.to(), f.from(), f.id(), type, 1));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -128,7 +128,7 @@ class ProxyCoreConcurrencyTest {
             new Thread(() -> {
                 for (int i = 0; i < perSender; i++) {
                     String type = i % 3 == 0 ? "set" : "get";
-                    core.onIq(sender + "#" + i, sender, COMPONENT, String.valueOf(i), type, 1);
+                    core.onIq(sender + "#" + i, new Iq(sender, COMPONENT, String.valueOf(i), type, 1));
                 }
                 sent.countDown();
             }).start();

@@ -74,10 +74,10 @@ class ProxyCoreFailureTest {
         assertEquals(res(other), moved.to());
         assertEquals(fwd.from(), moved.from(), "same encoded address, so the answer maps back");
         assertNotEquals(fwd.id(), moved.id(), "a new forward, a new id");
-        f.core.onIq("late-from-gone", res(holder), fwd.from(), fwd.id(), "result", 0);
-        f.core.onIq("late-from-gone", res(holder), fwd.from(), moved.id(), "result", 0);
+        f.core.onIq("late-from-gone", new Iq(res(holder), fwd.from(), fwd.id(), "result", 0));
+        f.core.onIq("late-from-gone", new Iq(res(holder), fwd.from(), moved.id(), "result", 0));
         assertTrue(f.out.take().isEmpty(), "the resource that left no longer holds it");
-        f.core.onIq("answer", res(other), fwd.from(), moved.id(), "result", 0);
+        f.core.onIq("answer", new Iq(res(other), fwd.from(), moved.id(), "result", 0));
         assertEquals(ALICE, f.out.one().to());
         assertEquals(1, f.core.counters().get(Counter.REQUESTS_MOVED));
     }
@@ -165,11 +165,11 @@ class ProxyCoreFailureTest {
     @Test
     void malformedIqsGetBadRequestOrAreDropped() {
         CoreFixture f = new CoreFixture().online("a");
-        f.core.onIq("no-id", ALICE, COMPONENT, null, "get", 1);
-        f.core.onIq("bad-type", ALICE, COMPONENT, "1", "fetch", 1);
-        f.core.onIq("no-type", ALICE, COMPONENT, "1", null, 1);
-        f.core.onIq("no-child", ALICE, COMPONENT, "1", "get", 0);
-        f.core.onIq("two-children", ALICE, COMPONENT, "1", "set", 2);
+        f.core.onIq("no-id", new Iq(ALICE, COMPONENT, null, "get", 1));
+        f.core.onIq("bad-type", new Iq(ALICE, COMPONENT, "1", "fetch", 1));
+        f.core.onIq("no-type", new Iq(ALICE, COMPONENT, "1", null, 1));
+        f.core.onIq("no-child", new Iq(ALICE, COMPONENT, "1", "get", 0));
+        f.core.onIq("two-children", new Iq(ALICE, COMPONENT, "1", "set", 2));
         List<Sent> out = f.out.take();
         assertEquals(List.of("no-id", "bad-type", "no-type", "no-child", "two-children"),
                 out.stream().map(Sent::stanza).toList());
@@ -178,8 +178,8 @@ class ProxyCoreFailureTest {
             assertEquals(ErrorType.MODIFY, s.error().type());
             assertEquals(ALICE, s.to());
         }
-        f.core.onIq("no-from", null, COMPONENT, "1", "get", 1);
-        f.core.onIq("result-no-id", CoreFixture.res("a"), COMPONENT.withResource("t"), null, "result", 0);
+        f.core.onIq("no-from", new Iq(null, COMPONENT, "1", "get", 1));
+        f.core.onIq("result-no-id", new Iq(CoreFixture.res("a"), COMPONENT.withResource("t"), null, "result", 0));
         assertTrue(f.out.take().isEmpty());
         assertEquals(1, f.core.counters().get(DropReason.NO_FROM));
         assertEquals(1, f.core.counters().get(DropReason.NO_ID));
@@ -189,8 +189,8 @@ class ProxyCoreFailureTest {
     @Test
     void resultsAndErrorsFromOthersAreDroppedNotAnswered() {
         CoreFixture f = new CoreFixture().online("a");
-        f.core.onIq("r", ALICE, COMPONENT, "1", "result", 0);
-        f.core.onIq("e", ALICE, COMPONENT, "1", "error", 1);
+        f.core.onIq("r", new Iq(ALICE, COMPONENT, "1", "result", 0));
+        f.core.onIq("e", new Iq(ALICE, COMPONENT, "1", "error", 1));
         assertTrue(f.out.take().isEmpty());
         assertEquals(2, f.core.counters().get(DropReason.NOT_FROM_TARGET));
     }
@@ -198,9 +198,9 @@ class ProxyCoreFailureTest {
     @Test
     void requestsFromTheTargetItselfAreRefused() {
         CoreFixture f = new CoreFixture().online("a");
-        f.core.onIq("to-component", res("a"), COMPONENT, "1", "get", 1);
+        f.core.onIq("to-component", new Iq(res("a"), COMPONENT, "1", "get", 1));
         assertEquals(Condition.SERVICE_UNAVAILABLE, f.out.one().error().condition());
-        f.core.onIq("to-encoded", res("a"), COMPONENT.withResource("tok"), "1", "get", 1);
+        f.core.onIq("to-encoded", new Iq(res("a"), COMPONENT.withResource("tok"), "1", "get", 1));
         assertEquals(Condition.FEATURE_NOT_IMPLEMENTED, f.out.one().error().condition());
         assertEquals(0, f.core.pendingCount());
     }

@@ -154,7 +154,7 @@ class ProxyCorePresenceTest {
         f.core.onPresence("ok", TARGET, COMPONENT, "subscribed", 0);
         assertEquals("probe", f.out.one().presenceType());
         f.request("q", ALICE, COMPONENT, "2", "get");
-        assertEquals(ProxyCore.NO_RESOURCE, f.out.one().error(), "subscribed: no resource is online, nothing else to say");
+        assertEquals(TargetPresence.NO_RESOURCE, f.out.one().error(), "subscribed: no resource is online, nothing else to say");
     }
 
     /** A probe while no resource is online gets no answer; the proxy probes again, less and less often, until a presence comes. */
@@ -211,23 +211,5 @@ class ProxyCorePresenceTest {
         } finally {
             logger.removeHandler(handler);
         }
-    }
-
-    @Test
-    void presenceFromOthersIsNotTrackedAndSubscriptionsAreDenied() {
-        CoreFixture f = new CoreFixture();
-        f.core.onPresence("p", ALICE, COMPONENT, null, 0);
-        f.core.onPresence("p", ALICE, COMPONENT, "unavailable", 0);
-        f.core.onPresence("p", ALICE, COMPONENT, "probe", 0);
-        f.core.onPresence("p", ALICE, COMPONENT, "error", 0);
-        assertTrue(f.out.take().isEmpty());
-        assertEquals(0, f.core.resources().size());
-        f.core.onPresence("p", ALICE, COMPONENT.withResource("x"), "subscribe", 0);
-        Sent deny = f.out.one();
-        assertEquals("unsubscribed", deny.presenceType());
-        assertEquals(ALICE.asBare(), deny.to());
-        assertEquals(COMPONENT, deny.from());
-        assertEquals(3, f.core.counters().get(DropReason.PRESENCE_IGNORED));
-        assertEquals(1, f.core.counters().get(DropReason.ERROR_STANZA));
     }
 }

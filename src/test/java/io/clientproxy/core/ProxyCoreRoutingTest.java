@@ -96,7 +96,7 @@ class ProxyCoreRoutingTest {
         Jid used = Jid.parse(address);
         f.request("q", ALICE, used, "42", "get");
         Sent fwd = f.out.one();
-        f.core.onIq("result-payload", res("a"), fwd.from(), fwd.id(), "result", 1);
+        f.core.onIq("result-payload", new Iq(res("a"), fwd.from(), fwd.id(), "result", 1));
         Sent back = f.out.one();
         assertEquals(Kind.FORWARD, back.kind());
         assertEquals("result-payload", back.stanza());
@@ -110,7 +110,7 @@ class ProxyCoreRoutingTest {
     void errorReplyIsTranslatedLikeAResult() {
         CoreFixture f = new CoreFixture().online("a");
         Sent fwd = f.get("q", ALICE, "1");
-        f.core.onIq("error-with-text", res("a"), fwd.from(), fwd.id(), "error", 2);
+        f.core.onIq("error-with-text", new Iq(res("a"), fwd.from(), fwd.id(), "error", 2));
         Sent back = f.out.one();
         assertEquals("error-with-text", back.stanza());
         assertEquals(ALICE, back.to());
@@ -134,9 +134,9 @@ class ProxyCoreRoutingTest {
     @Test
     void unsolicitedReplyToAnUnknownTokenIsDropped() {
         CoreFixture f = new CoreFixture().online("a");
-        f.core.onIq("r", res("a"), COMPONENT.withResource("AAAAAAAAAAAAAAAAAAAAAAA"), "1", "result", 0);
-        f.core.onIq("r", res("a"), COMPONENT.withResource(ALICE.toString()), "1", "result", 0);
-        f.core.onIq("r", res("a"), COMPONENT, "1", "result", 0);
+        f.core.onIq("r", new Iq(res("a"), COMPONENT.withResource("AAAAAAAAAAAAAAAAAAAAAAA"), "1", "result", 0));
+        f.core.onIq("r", new Iq(res("a"), COMPONENT.withResource(ALICE.toString()), "1", "result", 0));
+        f.core.onIq("r", new Iq(res("a"), COMPONENT, "1", "result", 0));
         assertTrue(f.out.take().isEmpty());
         assertEquals(3, f.core.counters().get(DropReason.UNKNOWN_TOKEN));
     }
@@ -145,7 +145,7 @@ class ProxyCoreRoutingTest {
     void replyForAnIdThatIsNotPendingIsDropped() {
         CoreFixture f = new CoreFixture().online("a");
         Sent fwd = f.get("q", ALICE, "1");
-        f.core.onIq("invented", res("a"), fwd.from(), "2", "result", 0);
+        f.core.onIq("invented", new Iq(res("a"), fwd.from(), "2", "result", 0));
         assertTrue(f.out.take().isEmpty());
         assertEquals(1, f.core.counters().get(DropReason.NOT_PENDING));
     }
@@ -165,7 +165,7 @@ class ProxyCoreRoutingTest {
         CoreFixture f = new CoreFixture().online("a", "b");
         Sent fwd = f.get("q", ALICE, "1");
         Jid other = fwd.to().equals(res("a")) ? res("b") : res("a");
-        f.core.onIq("forged", other, fwd.from(), fwd.id(), "result", 0);
+        f.core.onIq("forged", new Iq(other, fwd.from(), fwd.id(), "result", 0));
         assertTrue(f.out.take().isEmpty());
         assertEquals(1, f.core.counters().get(DropReason.WRONG_RESOURCE));
         f.answer("real", fwd);
@@ -176,8 +176,8 @@ class ProxyCoreRoutingTest {
     void replyFromAnotherAccountIsDropped() {
         CoreFixture f = new CoreFixture().online("a");
         Sent fwd = f.get("q", ALICE, "1");
-        f.core.onIq("forged", BOB, fwd.from(), fwd.id(), "result", 0);
-        f.core.onIq("forged", Jid.parse("bot@evil.example/a"), fwd.from(), fwd.id(), "result", 0);
+        f.core.onIq("forged", new Iq(BOB, fwd.from(), fwd.id(), "result", 0));
+        f.core.onIq("forged", new Iq(Jid.parse("bot@evil.example/a"), fwd.from(), fwd.id(), "result", 0));
         assertTrue(f.out.take().isEmpty());
         assertEquals(2, f.core.counters().get(DropReason.NOT_FROM_TARGET));
         assertEquals(1, f.core.pendingCount());
@@ -188,7 +188,7 @@ class ProxyCoreRoutingTest {
         CoreFixture f = new CoreFixture().online("a");
         Sent fwd = f.get("q", ALICE, "1");
         // What a server sends when it cannot deliver to that full JID: an error from it.
-        f.core.onIq("server-error", fwd.to(), fwd.from(), fwd.id(), "error", 2);
+        f.core.onIq("server-error", new Iq(fwd.to(), fwd.from(), fwd.id(), "error", 2));
         Sent back = f.out.one();
         assertEquals("server-error", back.stanza());
         assertEquals(ALICE, back.to());

@@ -26,7 +26,7 @@ class ResourceBounceTest {
 
     /** The resource holding {@code fwd} answers it with an error of this condition. */
     private static void bounce(CoreFixture f, String label, Sent fwd, String condition) {
-        f.core.onIq(label, fwd.to(), fwd.from(), fwd.id(), "error", 1, null, condition);
+        f.core.onIq(label, new Iq(fwd.to(), fwd.from(), fwd.id(), "error", 1, null, condition));
     }
 
     private static String other(String resource) {
@@ -44,7 +44,7 @@ class ResourceBounceTest {
         assertEquals("q", moved.stanza(), "the request itself moves, not the error");
         assertEquals(res(other(fwd.to().resource())), moved.to());
         assertEquals(fwd.from(), moved.from());
-        f.core.onIq("answer", moved.to(), moved.from(), moved.id(), "result", 0);
+        f.core.onIq("answer", new Iq(moved.to(), moved.from(), moved.id(), "result", 0));
         Sent answer = f.out.one();
         assertEquals("answer", answer.stanza());
         assertEquals(ALICE, answer.to());
@@ -104,12 +104,12 @@ class ResourceBounceTest {
         for (int i = 0; i < 4; i++) {
             assertNotEquals(res(bounced), f.get("n" + i, BOB, "n" + i).to(), "new requests avoid it");
         }
-        f.advance(Duration.ofMillis(ProxyCore.SUSPECT_MILLIS));
+        f.advance(Duration.ofMillis(SenderRequests.SUSPECT_MILLIS));
         Set<Jid> used = new HashSet<>();
         for (int i = 0; i < 4; i++) {
             used.add(f.get("m" + i, BOB, "m" + i).to());
         }
-        assertTrue(used.contains(res(bounced)), "used again after " + ProxyCore.SUSPECT_MILLIS + " ms: " + used);
+        assertTrue(used.contains(res(bounced)), "used again after " + SenderRequests.SUSPECT_MILLIS + " ms: " + used);
 
         bounce(f, "again", f.get("x", ALICE, "x"), "recipient-unavailable");
         f.out.take();
@@ -134,7 +134,7 @@ class ResourceBounceTest {
     void otherErrorsFromTheBotAreAnswersAndBouncesFromOthersAreDropped() {
         CoreFixture f = new CoreFixture().online("a", "b");
         Sent fwd = f.get("q", ALICE, "1");
-        f.core.onIq("forged", res(other(fwd.to().resource())), fwd.from(), fwd.id(), "error", 1, null, "recipient-unavailable");
+        f.core.onIq("forged", new Iq(res(other(fwd.to().resource())), fwd.from(), fwd.id(), "error", 1, null, "recipient-unavailable"));
         assertTrue(f.out.take().isEmpty());
         assertEquals(1, f.core.counters().get(DropReason.WRONG_RESOURCE));
         bounce(f, "not-found", fwd, "item-not-found");

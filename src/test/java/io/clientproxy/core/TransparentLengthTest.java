@@ -93,7 +93,7 @@ class TransparentLengthTest {
         f.core.tick();
         assertEquals(0, f.core.mappingCount());
         assertNull(f.core.senderOf(longFwd.from().resource()));
-        f.core.onIq("late", res("a"), longFwd.from(), "1", "result", 0);
+        f.core.onIq("late", new Iq(res("a"), longFwd.from(), "1", "result", 0));
         assertEquals(1, f.core.counters().get(DropReason.UNKNOWN_TOKEN));
         Sent again = f.get("q", longSender, "3");
         assertNotEquals(longFwd.from().resource(), again.from().resource());

@@ -264,13 +264,17 @@ class ClientProxyComponentTest {
     }
 
     @Test
-    void presenceTracksResourcesAndDeniesOthersSubscriptions() {
+    void presenceTracksResourcesAndApprovesUsersSubscriptionsToTheService() {
         ComponentHarness h = withTwoResources();
         assertEquals(2, Statistics.of(h.component).get("online-resources"));
         h.receive(stanza("presence", BOB, COMPONENT, null, "subscribe"));
-        Packet deny = h.one();
-        assertEquals("unsubscribed", attr(deny, "type"));
-        assertEquals("bob@example.org", attr(deny, "to"));
+        List<Packet> approved = h.take();
+        assertEquals(2, approved.size(), approved::toString);
+        assertEquals("subscribed", attr(approved.get(0), "type"));
+        assertEquals("bob@example.org", attr(approved.get(0), "to"));
+        assertEquals(null, attr(approved.get(1), "type"), "the service is available: resources are online");
+        assertEquals("bob@example.org", attr(approved.get(1), "to"));
+        assertEquals(COMPONENT, attr(approved.get(1), "from"));
         h.receive(stanza("presence", TARGET, COMPONENT, null, "subscribe"));
         Packet ok = h.one();
         assertEquals("subscribed", attr(ok, "type"));

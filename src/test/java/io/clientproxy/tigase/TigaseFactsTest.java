@@ -45,8 +45,9 @@ class TigaseFactsTest {
         h.receive(stanza("presence", TARGET + "/a", COMPONENT, null, "probe"));
         out.addAll(h.take());                                                              // available presence
         h.receive(stanza("presence", ALICE, COMPONENT, null, "subscribe"));
-        out.addAll(h.take());                                                              // unsubscribed
+        out.addAll(h.take());                                                              // subscribed, unavailable
         h.online("a", 0);
+        out.addAll(h.take());                                                              // the service available
         h.receive(iq(ALICE, COMPONENT, "1", "get", query("urn:example:echo")));
         Packet fwd = h.one();
         out.add(fwd);                                                                      // forwarded request
@@ -76,7 +77,7 @@ class TigaseFactsTest {
             kinds.add(p.getElemName() + "/" + attr(p, "type"));
         }
         assertEquals(List.of("presence/subscribe", "presence/probe", "presence/subscribed", "presence/null",
-                "presence/unsubscribed", "iq/get", "iq/result", "iq/result", "iq/error", "message/chat",
+                "presence/subscribed", "presence/unavailable", "presence/null", "iq/get", "iq/result", "iq/result", "iq/error", "message/chat",
                 "message/chat", "iq/get"), kinds);
     }
 

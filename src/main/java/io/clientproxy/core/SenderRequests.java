@@ -1,0 +1,180 @@
+package io.clientproxy.core;
+
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Requests from senders to the target (RFC 6120 8.2.3, IQ semantics): admitted (allowed sender,
+ * an online resource, within the bounds), forwarded to one resource from the sender's encoded
+ * address ({@code component/<token>}) under a forward id of the proxy's own, answered by pairing
+ * the target's result or error with exactly that forward, moved when the resource bounces it or
+ * goes away (a get may move, a set may not: see {@link Relocation}), and timed out with {@code
+ * remote-server-timeout}. Every admitted request gets exactly one answer.
+ */
+final class SenderRequests<S> {
+    private static final Logger log = Refusals.log;
+
+    static final StanzaError TIMEOUT = StanzaError.of(Condition.REMOTE_SERVER_TIMEOUT,
+            "the service did not answer in time");
+    static final StanzaError RESOURCE_BOUNCED = StanzaError.of(Condition.RECIPIENT_UNAVAILABLE,
+            "the service resource handling this request went away before answering; "
+                    + "it may or may not have acted on it");
+
+    /**
+     * How long (ms) new requests avoid a resource that bounced one, unless its presence comes
+     * first. Short: a server's bounce is followed within milliseconds by the unavailable
+     * presence, while a bot's own {@code service-unavailable} (the usual answer to a request it
+     * does not support, RFC 6120 8.3.3.19) looks the same and must not take it out for long.
+     */
+    static final long SUSPECT_MILLIS = 5_000;
+
+    /**
+     * The conditions of an error from the resource holding a request that mean "this session is
+     * going away" (RFC 6120 8.3.3): what Tigase, Prosody (XEP-0198 hibernation ending) and others
+     * answer for a dying session before its unavailable presence arrives.
+     */
+    private static boolean isBounce(String condition) {
+        return condition != null && switch (condition) {
+            case "recipient-unavailable", "service-unavailable", "remote-server-not-found", "not-authorized" -> true;
+            default -> false;
+        };
+    }
+
+    private final JatTable<S> table;
+    private final ResourcePool pool;
+    private final Balancer balancer;
+    private final LongSupplier clock;
+    private final ProxyCounters counters;
+    private final Outbox<S> outbox;
+    private final Refusals<S> refusals;
+    private final Relocation<S> relocation;
+    private final TargetPresence<S> presence;
+    private final ClusterNode<S> cluster;
+
+    SenderRequests(JatTable<S> table, ResourcePool pool, Balancer balancer, LongSupplier clock, ProxyCounters counters,
+                   Outbox<S> outbox, Refusals<S> refusals, Relocation<S> relocation, TargetPresence<S> presence,
+                   ClusterNode<S> cluster) {
+        this.table = table;
+        this.pool = pool;
+        this.balancer = balancer;
+        this.clock = clock;
+        this.counters = counters;
+        this.outbox = outbox;
+        this.refusals = refusals;
+        this.relocation = relocation;
+        this.presence = presence;
+        this.cluster = cluster;
+    }
+
+    /** A sender's get or set: admitted and forwarded to one online resource, or answered with an error. */
+    void forward(S stanza, Jid sender, Jid addressUsed, String id, IqType type) {
+        long now = clock.getAsLong();
+        TargetResource[] online = presence.resourcesFor(stanza, sender, addressUsed, now);
+        if (online == null) {
+            return;
+        }
+        Outcome outcome = table.admit(sender, id, stanza, addressUsed, type, online, balancer, now);
+        if (outcome instanceof StanzaError error) {
+            refusals.reject(stanza, addressUsed, sender, error);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        PendingRequest<S> request = (PendingRequest<S>) outcome;
+        TargetResource resource = request.resource;
+        if (log.isLoggable(Level.FINEST)) {
+            log.finest("request " + sender + " -> " + addressUsed + " id=" + id + " forwarded as "
+                    + request.mapping.encoded + " -> " + resource.jid());
+        }
+        counters.count(Counter.REQUESTS_FORWARDED, table.shardOfSender(sender));
+        outbox.forwardRequest(stanza, request.mapping.encoded, resource.jid(), request.forwardId());
+        if (!resource.isOnline()) {
+            // The resource left between the pick and now, and the sweep may have missed this request.
+            relocation.relocate(request, resource);
+        }
+    }
+
+    /**
+     * A result or error from the target to {@code component/<token>}: the answer to one forward,
+     * back to its sender; an error that says the resource is going away moves the request instead.
+     * Answers that pair with nothing pending are dropped (or handed to the cluster node that
+     * issued the token), never answered: an IQ response gets no response (RFC 6120 8.2.3).
+     *
+     * @param token the resource of the address it was sent to; null when it was sent to the bare component
+     */
+    void onAnswer(S stanza, Jid from, String token, String id, IqType type, String errorCondition) {
+        if (id == null || id.isEmpty()) {
+            refusals.drop(DropReason.NO_ID, stanza);
+        } else if (token == null) {
+            refusals.drop(DropReason.UNKNOWN_TOKEN, stanza);
+        } else if (type == IqType.ERROR && isBounce(errorCondition)) {
+            bounced(stanza, from, token, id);
+        } else {
+            deliverReply(stanza, from, token, id);
+        }
+    }
+
+    private void deliverReply(S stanza, Jid from, String token, String id) {
+        Outcome outcome = table.settleReply(token, id, from, clock.getAsLong());
+        if (outcome instanceof DropReason reason) {
+            cluster.dropOrHandOver(reason, stanza, token);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        PendingRequest<S> request = (PendingRequest<S>) outcome;
+        if (log.isLoggable(Level.FINEST)) {
+            log.finest("reply " + from + " id=" + id + " delivered " + request.addressUsed + " -> " + request.sender());
+        }
+        counters.count(Counter.REPLIES_DELIVERED, table.shardOfSender(request.sender()));
+        outbox.forwardAnswer(stanza, request.stanza, request.addressUsed, request.sender());
+    }
+
+    /**
+     * The resource holding a request answered it with an error that says the resource is going
+     * away (see {@link #isBounce}): the resource is avoided for a while, a get moves to a
+     * resource it has not been on, a set is answered {@code recipient-unavailable} (it may have
+     * been acted on). A get that has been on every online resource gets this error as its answer.
+     */
+    private void bounced(S stanza, Jid from, String token, String id) {
+        Outcome outcome = table.pendingReply(token, id, from);
+        if (outcome instanceof DropReason reason) {
+            cluster.dropOrHandOver(reason, stanza, token);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        JatTable.Held<S> held = (JatTable.Held<S>) outcome;
+        PendingRequest<S> request = held.request();
+        long now = clock.getAsLong();
+        counters.count(Counter.BOUNCES);
+        pool.suspect(held.resource(), now + SUSPECT_MILLIS);
+        log.fine(() -> "target resource " + from + " bounced request id=" + id + "; avoided for "
+                + SUSPECT_MILLIS + " ms unless its presence comes");
+        TargetResource replacement = request.type == IqType.GET ? relocation.untried(request, held.resource(), now) : null;
+        Boolean moved = table.moveOrSettle(request, held.resource(), replacement, now);
+        if (moved == null) {
+            refusals.drop(DropReason.NOT_PENDING, stanza);
+        } else if (moved) {
+            relocation.sendMoved(request, replacement);
+            if (!replacement.isOnline()) {
+                relocation.relocate(request, replacement);
+            }
+        } else if (request.type == IqType.GET) {
+            // Every resource has had it: this is the target's answer.
+            counters.count(Counter.REPLIES_DELIVERED, table.shardOfSender(request.sender()));
+            outbox.forwardAnswer(stanza, request.stanza, request.addressUsed, request.sender());
+        } else {
+            refusals.reject(request.stanza, request.addressUsed, request.sender(), RESOURCE_BOUNCED);
+        }
+    }
+
+    /**
+     * Answers every request overdue at {@code now} with {@code remote-server-timeout}: a sender's,
+     * and the target's own requests (which share the table) to their resource.
+     */
+    void expire(long now) {
+        table.expire(now, request -> {
+            counters.count(Counter.TIMEOUTS);
+            refusals.answerAsker(request, TIMEOUT);
+        });
+    }
+}
