@@ -99,6 +99,12 @@ final class JatTable<S> {
      */
     Outcome admit(Jid sender, String id, S stanza, Jid addressUsed, IqType type,
                   TargetResource[] online, Balancer balancer, long now) {
+        return admit(sender, id, stanza, addressUsed, type, null, online, balancer, now);
+    }
+
+    /** As above, for a request whose payload has {@code namespace} (the kind of request; null when unknown). */
+    Outcome admit(Jid sender, String id, S stanza, Jid addressUsed, IqType type, String namespace,
+                  TargetResource[] online, Balancer balancer, long now) {
         Shard<S> shard = shards[codec.shardOf(sender)];
         synchronized (shard) {
             SenderMapping<S> mapping = mappingFor(shard, sender, now);
@@ -127,8 +133,9 @@ final class JatTable<S> {
             TargetResource resource = balancer.pick(online, sender);
             resource.addInFlight(shard.index, 1);
             PendingRequest<S> request = new PendingRequest<>(mapping, id, stanza, addressUsed, type,
-                    now + timeoutMillis, resource, false);
+                    now + timeoutMillis, resource, false, namespace);
             request.forward = mapping.nextForward();
+            request.sentAt = now;
             mapping.lastAddressUsed = addressUsed;
             shard.idle.remove(mapping);
             mapping.add(request);
@@ -188,7 +195,7 @@ final class JatTable<S> {
             }
             PENDING.setOpaque(shard, shard.pending + 1);
             PendingRequest<S> request = new PendingRequest<>(mapping, id, stanza, mapping.lastAddressUsed, type,
-                    now + timeoutMillis, requester, true);
+                    now + timeoutMillis, requester, true, null);
             shard.idle.remove(mapping);
             mapping.add(request);
             shard.byDeadline.addLast(request);
@@ -485,6 +492,27 @@ final class JatTable<S> {
         due.forEach(expired);
     }
 
+    /**
+     * For each resource holding a request forwarded to it at or before {@code forwardedBefore}
+     * (monotonic ms), when the oldest of them was forwarded. Looks only at requests admitted by
+     * then (the oldest of each shard, in deadline order), so a tick costs nothing while every
+     * request is answered quickly.
+     */
+    java.util.Map<TargetResource, Long> oldestHeld(long forwardedBefore) {
+        java.util.Map<TargetResource, Long> oldest = new java.util.IdentityHashMap<>();
+        for (Shard<S> shard : shards) {
+            synchronized (shard) {
+                for (PendingRequest<S> r = shard.byDeadline.first();
+                     r != null && r.deadline - timeoutMillis <= forwardedBefore; r = shard.byDeadline.next(r)) {
+                    if (!r.outbound && r.sentAt <= forwardedBefore) {
+                        oldest.merge(r.resource, r.sentAt, Math::min);
+                    }
+                }
+            }
+        }
+        return oldest;
+    }
+
     /** The requests that are with {@code resource} now (a snapshot). */
     List<PendingRequest<S>> pointingAt(TargetResource resource) {
         List<PendingRequest<S>> found = new ArrayList<>();
@@ -519,6 +547,7 @@ final class JatTable<S> {
                 from.addInFlight(shard.index, -1);
                 replacement.addInFlight(shard.index, 1);
                 request.resource = replacement;
+                request.sentAt = now;
                 return Boolean.TRUE;
             }
             settle(shard, request, now);

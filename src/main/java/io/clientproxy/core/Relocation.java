@@ -75,8 +75,17 @@ final class Relocation<S> {
      * that have not bounced a request lately; null when there is none.
      */
     TargetResource untried(PendingRequest<S> request, TargetResource current, long now) {
-        TargetResource pick = pickAmong(pool.preferred(now), request, current);
+        TargetResource pick = pickAmong(pool.servingKind(pool.preferred(now), request.namespace, now), request, current);
         return pick != null ? pick : pickAmong(pool.snapshot(), request, current);
+    }
+
+    /**
+     * A resource in rotation for a get that leaves {@code current} (out of rotation, see {@link
+     * ResourceHealth}): one it has not been on; null when there is none.
+     */
+    TargetResource inRotation(PendingRequest<S> request, TargetResource current, long now) {
+        TargetResource pick = pickAmong(pool.servingKind(pool.preferred(now), request.namespace, now), request, current);
+        return pick == null || pick.liveness().state() == Liveness.State.OUT_OF_ROTATION ? null : pick;
     }
 
     private TargetResource pickAmong(TargetResource[] online, PendingRequest<S> request, TargetResource current) {

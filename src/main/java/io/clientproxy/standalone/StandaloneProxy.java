@@ -166,7 +166,8 @@ public final class StandaloneProxy implements AutoCloseable {
 
     /**
      * All counters in one map: gauges ({@code connected}, {@code pending}, {@code online-resources},
-     * {@code mappings}, {@code backlog}), then the core's counters, then the adapter's.
+     * {@code mappings}, {@code backlog}), then the core's counters, then the adapter's, then each
+     * online resource's figures ({@code resource/<resource>/...}, see README, Resource health).
      */
     public Map<String, Long> statistics() {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -177,6 +178,7 @@ public final class StandaloneProxy implements AutoCloseable {
         out.put("backlog", (long) backlog.size());
         out.putAll(core.counters().snapshot());
         out.putAll(counters.snapshot());
+        out.putAll(core.resourceFigures());
         return out;
     }
 
@@ -185,7 +187,7 @@ public final class StandaloneProxy implements AutoCloseable {
         var c = core.counters();
         return "component " + component() + (isConnected() ? " connected" : " NOT connected")
                 + ": pending=" + core.pendingCount()
-                + " online-resources=" + core.resources().size()
+                + " online-resources=" + core.resources().size() + " [" + core.resourcesBrief() + "]"
                 + " subscription=" + core.subscriptionState().key()
                 + " mappings=" + core.mappingCount()
                 + " forwarded=" + c.get(Counter.REQUESTS_FORWARDED)

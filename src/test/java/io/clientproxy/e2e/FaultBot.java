@@ -22,7 +22,8 @@ import org.jivesoftware.smack.packet.IQ;
  * stdout, {@code RECV <type> <text>}, so that the test can count what it executed; {@code READY}
  * once its available presence is out.
  *
- * <p>Arguments: {@code host port domain user password resource}.
+ * <p>Arguments: {@code host port domain user password resource [tls]} ({@code tls}: STARTTLS, as
+ * Tigase requires).
  */
 public final class FaultBot implements AutoCloseable {
     private final Process process;
@@ -37,8 +38,9 @@ public final class FaultBot implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         XmppClients.init();
         EchoIq.register();
+        boolean tls = args.length > 6 && args[6].equals("tls");
         EchoBot bot = EchoBot.on(XmppClients.connectAndLogin(args[0], Integer.parseInt(args[1]), args[2], args[3],
-                args[4], args[5], Duration.ofSeconds(10)), args[5], 0);
+                args[4], args[5], Duration.ofSeconds(10), tls), args[5], 0);
         System.out.println("READY");
         System.out.flush();
         int seen = 0;
@@ -56,10 +58,16 @@ public final class FaultBot implements AutoCloseable {
 
     /** Starts a bot process for {@code bot@domain/resource} and waits until it is available. */
     public static FaultBot start(XmppServer server, String user, String password, String resource) throws Exception {
+        return start(server, user, password, resource, false);
+    }
+
+    /** As above; with {@code startTls} over STARTTLS (Tigase). */
+    public static FaultBot start(XmppServer server, String user, String password, String resource, boolean startTls)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
                 FaultBot.class.getName(), server.host(), String.valueOf(server.c2sPort()), server.domain(), user,
-                password, resource).redirectErrorStream(true).start();
+                password, resource, startTls ? "tls" : "plain").redirectErrorStream(true).start();
         FaultBot bot = new FaultBot(p);
         Thread reader = new Thread(bot::read, "fault-bot-" + resource);
         reader.setDaemon(true);

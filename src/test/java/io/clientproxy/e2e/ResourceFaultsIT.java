@@ -94,8 +94,13 @@ class ResourceFaultsIT {
         FX.startProxy(s -> s.requestTimeout(REQUEST_TIMEOUT));
         FX.awaitOnlineResources(2);
         Run run = new Run(FX.user("alice", name, CLIENT_TIMEOUT));
+        Detection detection = Detection.watch(FX.botJid(name));
         run.go(() -> fault.apply(b));
+        detection.stop();
         run.report(name, b);
+        System.out.printf("[faults] %s: out of rotation %d ms after the fault; requests sent to it after that: %d; "
+                + "figures: %s%n", name, (detection.at - run.faultAt) / 1_000_000, detection.requestsSince(),
+                detection.describe());
 
         Map<String, Long> outcomes = run.outcomes(true);
         assertEquals(run.after(IQ.Type.get), run.afterWith(IQ.Type.get, "result"),
@@ -110,6 +115,63 @@ class ResourceFaultsIT {
         }
         run.assertSetsExecutedOnce(t -> a.received.stream().filter(iq -> iq.getType() == IQ.Type.set && iq.text().equals(t)).count()
                 + b.count(IQ.Type.set, t));
+        assertTrue(detection.at != 0, "the resource went out of rotation");
+        assertTrue(detection.at - run.faultAt <= BOUND.toNanos(), "within " + BOUND);
+        assertEquals(0, detection.requestsSince(), "no request went to it after its detection");
+    }
+
+    /** Watches the proxy's view of one resource: when it first went out of rotation, and its requests since. */
+    static final class Detection {
+        final String jid;
+        volatile long at;
+        volatile long requestsAt;
+        volatile io.clientproxy.core.TargetResource resource;
+        private final Thread thread;
+        private volatile boolean stop;
+
+        private Detection(String jid) {
+            this.jid = jid;
+            this.thread = new Thread(this::poll, "detection-" + jid);
+            thread.setDaemon(true);
+        }
+
+        static Detection watch(String jid) {
+            Detection d = new Detection(jid);
+            d.thread.start();
+            return d;
+        }
+
+        private void poll() {
+            while (!stop && at == 0) {
+                for (var r : FX.proxy().core().resources().snapshot()) {
+                    if (r.jid().toString().equals(jid)) {
+                        resource = r;
+                        if (r.liveness().state() == io.clientproxy.core.Liveness.State.OUT_OF_ROTATION) {
+                            requestsAt = r.stats().requests();
+                            at = System.nanoTime();
+                        }
+                    }
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        void stop() throws InterruptedException {
+            stop = true;
+            thread.join();
+        }
+
+        long requestsSince() {
+            return resource == null ? -1 : resource.stats().requests() - requestsAt;
+        }
+
+        String describe() {
+            return resource == null ? "-" : FX.proxy().core().describeResource(resource);
+        }
     }
 
     @Test
