@@ -24,7 +24,10 @@ public final class ResourcePool {
 
     /**
      * The online resources a new request should go to at {@code now} (monotonic ms): those that
-     * have not bounced a request lately, or all of them when every one has.
+     * have not bounced a request lately and are {@link Liveness.State#SERVING serving}; when none
+     * is, those not out of rotation; none at all (the caller answers {@code service-unavailable})
+     * when every one is out of rotation (see {@link ResourceHealth}). Costs one volatile read
+     * while every resource is healthy.
      */
     public TargetResource[] preferred(long now) {
         TargetResource[] all = online;

@@ -24,14 +24,23 @@ public final class ResourceStats {
 
     private final StripedCounters cells = new StripedCounters(FIRST_BUCKET + BUCKETS, ProxyCore.DEFAULT_SHARDS);
 
+    /** In flight: exact (the least-pending balancer decides by it). */
+    void addInFlight(int shard, long delta) {
+        cells.add(IN_FLIGHT, shard, delta);
+    }
+
+    /**
+     * A figure that is only shown ({@link #REQUESTS}, {@link #TIMEOUTS}): counted without an
+     * atomic instruction, exact while each shard stays on one thread (see {@link StripedCounters#addPlain}).
+     */
     void add(int counter, int shard, long delta) {
-        cells.add(counter, shard, delta);
+        cells.addPlain(counter, shard, delta);
     }
 
     /** One answer (result or error) from the resource {@code millis} after its forward. */
     void answered(int shard, boolean result, long millis) {
-        cells.add(result ? RESULTS : BOT_ERRORS, shard, 1);
-        cells.add(FIRST_BUCKET + bucketOf(millis), shard, 1);
+        cells.addPlain(result ? RESULTS : BOT_ERRORS, shard, 1);
+        cells.addPlain(FIRST_BUCKET + bucketOf(millis), shard, 1);
     }
 
     static int bucketOf(long millis) {

@@ -121,7 +121,7 @@ public final class TargetResource {
 
     /** A request of shard {@code shard} came to this resource (+1) or left it (-1). */
     void addInFlight(int shard, int delta) {
-        stats.add(ResourceStats.IN_FLIGHT, shard, delta);
+        stats.addInFlight(shard, delta);
         if (delta > 0) {
             // Every request that comes to it, new or moved, comes through here once.
             stats.add(ResourceStats.REQUESTS, shard, delta);
