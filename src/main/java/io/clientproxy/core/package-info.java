@@ -16,6 +16,8 @@
  *     stay); one that refuses a kind of request others serve stops getting it ({@code
  *     RefusedKinds}); per resource, {@code Liveness} (state, since, why) and {@code ResourceStats}
  *     (requests, results, bot errors, timeouts, latency)</li>
+ * <li>{@code ServicePresence}: the service's own presence toward its users (RFC 6121 3, 4, from
+ *     the contact's side)</li>
  * <li>{@code MessageRouting}: messages both ways (RFC 6121 5)</li>
  * <li>{@code Disco}: what the component answers to service discovery itself (XEP-0030)</li>
  * <li>{@code AdminCommands}: ad-hoc commands for the administrators (XEP-0050, XEP-0004 forms)</li>

@@ -52,6 +52,7 @@ final class ComponentConnection implements StanzaSink {
     static final String KEEPALIVE_ID = "cp-keepalive-";
 
     private final StandaloneSettings settings;
+    private final boolean retryFirst;
     private final Listener listener;
     private final StandaloneCounters counters;
     private final Thread thread;
@@ -74,6 +75,12 @@ final class ComponentConnection implements StanzaSink {
     private boolean stopped;
 
     ComponentConnection(StandaloneSettings settings, Listener listener, StandaloneCounters counters) {
+        this(settings, listener, counters, true);
+    }
+
+    /** @param retryFirst false: a first connection that fails for any reason is final ({@code --check}) */
+    ComponentConnection(StandaloneSettings settings, Listener listener, StandaloneCounters counters, boolean retryFirst) {
+        this.retryFirst = retryFirst;
         this.settings = settings;
         this.listener = listener;
         this.counters = counters;
@@ -119,7 +126,7 @@ final class ComponentConnection implements StanzaSink {
                         break;
                     }
                     counters.count(StandaloneCounter.CONNECT_FAILURES);
-                    if (!everConnected && isFatal(e)) {
+                    if (!everConnected && (!retryFirst || isFatal(e))) {
                         log.severe(() -> fatalMessage(e));
                         listener.gaveUp(e instanceof IOException io ? io : new IOException(e));
                         return;
@@ -405,19 +412,17 @@ final class ComponentConnection implements StanzaSink {
     /** The one line that says why the program stops. */
     private String fatalMessage(Exception e) {
         String what = describe(e);
-        String hint;
-        if (e instanceof UnknownHostException) {
+        if (!(e instanceof StreamErrorException refused)) {
             return "cannot connect to " + server() + " as component " + settings.componentDomain() + ": " + what
-                    + " (server-host does not resolve)";
-        } else {
-            hint = switch (((StreamErrorException) e).condition()) {
-                case "host-unknown" -> "the server does not know component-domain " + settings.componentDomain()
-                        + "; check it against the server's component declaration";
-                case "conflict" -> "another connection is already component " + settings.componentDomain()
-                        + " (a second instance of this proxy?)";
-                default -> "check component-secret (and component-domain) against the server's configuration";
-            };
+                    + (e instanceof UnknownHostException ? " (server-host does not resolve)" : "");
         }
+        String hint = switch (refused.condition()) {
+            case "host-unknown" -> "the server does not know component-domain " + settings.componentDomain()
+                    + "; check it against the server's component declaration";
+            case "conflict" -> "another connection is already component " + settings.componentDomain()
+                    + " (a second instance of this proxy?)";
+            default -> "check component-secret (and component-domain) against the server's configuration";
+        };
         return server() + " refused component " + settings.componentDomain() + ": " + what + "; " + hint;
     }
 

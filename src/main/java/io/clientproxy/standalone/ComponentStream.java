@@ -121,8 +121,9 @@ final class ComponentStream {
         writer = new Thread(() -> writeLoop(output), "client-proxy-writer-" + domain);
         writer.setDaemon(true);
         writer.start();
-        write("<stream:stream xmlns=\"" + ACCEPT_NS + "\" xmlns:stream=\"" + STREAMS_NS + "\" to=\""
-                + XmlEscape.attribute(domain) + "\">");
+        StringBuilder streamHeader = new StringBuilder("<stream:stream xmlns=\"" + ACCEPT_NS + "\" xmlns:stream=\"" + STREAMS_NS + "\" to=\"");
+        XmlEscape.append(domain, true, streamHeader);
+        write(streamHeader.append("\">").toString());
         reader = new StanzaReader(new FlushBeforeRead(socket.getInputStream()), limits, refused);
         XmlElement header = reader.readHeader();
         String root = header.name();

@@ -39,6 +39,8 @@ public enum ConfigOption {
             "longest element or attribute name in a stanza, in bytes"),
     ADMINS(StandaloneSettings.ADMINS, "",
             "who may run the admin commands (XEP-0050): bare JIDs or domains, separated by commas; empty for nobody"),
+    METRICS_PORT(StandaloneSettings.METRICS_PORT, "0",
+            "loopback port serving the counters and per-resource figures at /metrics (Prometheus text format); 0 for none"),
 
     // ------------------------------------------------------------ routing (same as the Tigase component)
     TARGET_ADDRESS(ProxySettings.TARGET_ADDRESS, null,
@@ -110,6 +112,42 @@ public enum ConfigOption {
 
     public boolean isRequired() {
         return defaultValue == null;
+    }
+
+    /**
+     * The key an unknown one was most likely meant to be: the closest by edit distance (a letter
+     * left out, added, changed, or two swapped count one each), if at most two edits away; or null.
+     */
+    static String nearest(String unknown) {
+        String best = null;
+        int bestDistance = 3;
+        for (ConfigOption o : values()) {
+            int d = distance(unknown.trim().toLowerCase(java.util.Locale.ROOT), o.key);
+            if (d < bestDistance) {
+                best = o.key;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /** Optimal string alignment distance (Damerau-Levenshtein without repeated edits of a substring). */
+    private static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            for (int j = 0; j <= b.length(); j++) {
+                if (i == 0 || j == 0) {
+                    d[i][j] = i + j;
+                    continue;
+                }
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     /** The option with this key, or null. */

@@ -3,7 +3,10 @@ package io.clientproxy.standalone;
 import io.clientproxy.core.Jid;
 import io.clientproxy.core.SubscriptionState;
 import io.clientproxy.core.TargetResource;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -51,14 +54,12 @@ final class ConnectionCheck {
         String server = settings.serverHost() + ":" + settings.serverPort();
         out.println("checking component " + settings.componentDomain() + " at " + server + " for target " + target
                 + " (at most " + seconds(limit) + ")");
-        try (StandaloneProxy proxy = StandaloneProxy.start(settings)) {
+        // One attempt: a check that retried would only report the failure later, between log lines.
+        try (StandaloneProxy proxy = StandaloneProxy.start(settings, false)) {
             Jid address = proxy.component();
 
             if (!proxy.awaitConnected(left())) {
-                step("connection", proxy.failure()
-                        .map(e -> "REFUSED by " + server + ": " + e.getMessage() + "; " + whatToCheck(e.condition()))
-                        .orElse("FAILED: no authenticated stream to " + server + " within " + seconds(limit)
-                                + "; check server-host and server-port (the server's component port) and the log above"));
+                step("connection", connectionFailure(proxy.fatalCause(), server, limit));
                 return verdict(false);
             }
             step("connection", "ok, authenticated as " + settings.componentDomain());
@@ -166,18 +167,40 @@ final class ConnectionCheck {
         out.printf("  %-14s%s%n", what + ":", result);
     }
 
-    /** Waits until the condition holds or the time is up; returns whether it holds. */
+    /** The connection step's line when no stream came up: what happened and what to do. */
+    private static String connectionFailure(IOException cause, String server, Duration limit) {
+        if (cause instanceof StreamErrorException e) {
+            return "REFUSED by " + server + ": " + e.getMessage() + "; " + whatToCheck(e.condition());
+        }
+        if (cause instanceof ConnectException) {
+            return "FAILED: nothing listens at " + server + " (" + cause.getMessage() + "): start the XMPP server, or "
+                    + "set server-host and server-port to its component port";
+        }
+        if (cause instanceof UnknownHostException) {
+            return "FAILED: server-host does not resolve (" + cause.getMessage() + "): check server-host";
+        }
+        if (cause != null) {
+            return "FAILED: cannot connect to " + server + ": " + ComponentConnection.describe(cause)
+                    + "; check server-host and server-port (the server's component port)";
+        }
+        return "FAILED: no authenticated stream to " + server + " within " + seconds(limit)
+                + "; check server-host and server-port (the server's component port)";
+    }
+
     /** What an operator should look at for a stream error the server refused the component with. */
     static String whatToCheck(String condition) {
         return switch (condition == null ? "" : condition) {
-            case "conflict" -> "another connection already is this component: stop the running proxy before --check "
-                    + "(a server takes one connection per component)";
+            case "conflict" -> "another connection already is this component, most likely the proxy itself, running "
+                    + "(a server takes one connection per component), so --check cannot connect beside it. To see how "
+                    + "the running proxy is doing, read its counters instead: the summary line it logs every "
+                    + "stats-interval, or its admin command 'counters' (XEP-0050, from an address in admins)";
             case "host-unknown" -> "the server does not know component-domain: check it against the server's configuration";
             case "not-authorized" -> "check component-secret against the server's configuration";
             default -> "check component-secret and component-domain against the server's configuration";
         };
     }
 
+    /** Waits until the condition holds or the time is up; returns whether it holds. */
     private boolean await(BooleanSupplier condition) throws InterruptedException {
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline >= 0) {

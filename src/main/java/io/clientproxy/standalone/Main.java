@@ -7,7 +7,9 @@ import java.io.PrintStream;
 import java.io.Reader;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -71,18 +73,25 @@ public final class Main {
                 out.println(NAME + " " + Version.current());
                 return OK;
             }
+            if (cl.config() == null && cl.overrides().isEmpty()) {
+                err.println(NAME + ": no configuration: run it with --config FILE (etc/proxy.conf is an example to copy"
+                        + " and fill in), or give the options as --key=value; --help lists them");
+                return USAGE;
+            }
             Map<String, String> options = new LinkedHashMap<>();
             if (cl.config() != null) {
                 options.putAll(load(cl));
             }
             options.putAll(cl.overrides());
             check = cl.check();
-            settings = StandaloneSettings.parse(options);
+            try {
+                settings = StandaloneSettings.parse(options);
+            } catch (InvalidSettingException e) {
+                err.println(NAME + ": " + whatToDo(e, options, cl));
+                return USAGE;
+            }
         } catch (CommandLine.UsageException e) {
             err.println(NAME + ": " + e.getMessage() + " (see --help)");
-            return USAGE;
-        } catch (InvalidSettingException e) {
-            err.println(NAME + ": " + e.getMessage());
             return USAGE;
         } catch (IOException e) {
             err.println(NAME + ": " + e.getMessage());
@@ -92,7 +101,13 @@ public final class Main {
         if (check != null) {
             return check(settings, check, out);
         }
-        StandaloneProxy proxy = StandaloneProxy.start(settings);
+        StandaloneProxy proxy;
+        try {
+            proxy = StandaloneProxy.start(settings);
+        } catch (InvalidSettingException e) {
+            err.println(NAME + ": " + e.getMessage());
+            return USAGE;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             proxy.close();
             ShutdownSafeLogManager.resetFinally();
@@ -108,15 +123,33 @@ public final class Main {
         return proxy.gaveUp() ? USAGE : OK;
     }
 
+    /** A bad setting's message; for an unknown key the one meant, for a required option that is not there where to set it. */
+    private static String whatToDo(InvalidSettingException e, Map<String, String> options, CommandLine cl) {
+        ConfigOption option = ConfigOption.byKey(e.key());
+        String value = options.get(e.key());
+        String where = cl.overrides().containsKey(e.key()) || cl.config() == null ? "on the command line" : "in " + cl.config();
+        if (option == null) {
+            String near = ConfigOption.nearest(e.key());
+            return "unknown option '" + e.key() + "' " + where + ": " + (near == null ? "" : "did you mean '" + near + "'? ")
+                    + "--help lists them all";
+        }
+        if (!option.isRequired() || (value != null && !value.isBlank())) {
+            return e.getMessage();
+        }
+        return "missing option '" + e.key() + "' (" + option.description().replaceFirst("^required: ", "") + "): add '"
+                + e.key() + " = ...' to " + (cl.config() == null ? "a configuration file given with --config" : cl.config())
+                + ", or give --" + e.key() + "=...";
+    }
+
     /**
-     * {@code --check}: its report on {@code out}. The proxy's own INFO lines (started, connected,
-     * stopped) would only bury it, so below WARNING they are off unless the operator brought a
-     * logging configuration.
+     * {@code --check}: its report on {@code out}. The proxy's own log lines (started, connected,
+     * stopped, why a connection failed) would only bury it and repeat what its steps say, so they
+     * are off unless the operator brought a logging configuration.
      */
     private static int check(StandaloneSettings settings, Duration limit, PrintStream out) {
         Logger quiet = Logger.getLogger("io.clientproxy");
         if (System.getProperty("java.util.logging.config.file") == null && quiet.getLevel() == null) {
-            quiet.setLevel(Level.WARNING);
+            quiet.setLevel(Level.OFF);
         }
         try {
             return ConnectionCheck.run(settings, limit, out);
@@ -133,8 +166,14 @@ public final class Main {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(cl.config(), StandardCharsets.UTF_8)) {
             p.load(r);
+        } catch (NoSuchFileException e) {
+            throw new IOException("the configuration file " + cl.config().toAbsolutePath() + " does not exist: give the"
+                    + " path of yours with --config (etc/proxy.conf is an example to copy and fill in)", e);
+        } catch (AccessDeniedException e) {
+            throw new IOException("the configuration file " + cl.config() + " cannot be read by this user: check its"
+                    + " permissions", e);
         } catch (IOException e) {
-            throw new IOException("cannot read the configuration file " + cl.config() + ": " + e, e);
+            throw new IOException("cannot read the configuration file " + cl.config() + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new IOException("the configuration file " + cl.config() + " is not a valid properties file: " + e.getMessage(), e);
         }

@@ -2,9 +2,12 @@ package io.clientproxy.standalone;
 
 import io.clientproxy.Version;
 import io.clientproxy.core.Counter;
+import io.clientproxy.core.InvalidSettingException;
 import io.clientproxy.core.Jid;
 import io.clientproxy.core.ProxyCore;
+import io.clientproxy.core.TargetResource;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,14 +52,16 @@ public final class StandaloneProxy implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile java.io.IOException fatal;
+    /** GET /metrics on 127.0.0.1:metrics-port, when set. */
+    private volatile MetricsEndpoint metrics;
     /** Sees every received stanza first and keeps those it returns true for from the core (--check's ping answer). */
     private volatile Predicate<XmlElement> tap = stanza -> false;
 
-    private StandaloneProxy(StandaloneSettings settings) {
+    private StandaloneProxy(StandaloneSettings settings, boolean retryFirstConnection) {
         this.settings = settings;
         // At most every pending request can be owed an answer at once; a little more for replies in flight.
         this.backlog = new AnswerBacklog(settings.proxy().maxPending() + 1024, counters);
-        this.connection = new ComponentConnection(settings, new ConnectionEvents(), counters);
+        this.connection = new ComponentConnection(settings, new ConnectionEvents(), counters, retryFirstConnection);
         ElementOutbox outbox = new ElementOutbox(connection, backlog, counters);
         connection.onUnsent(outbox::notSent);
         this.core = new ProxyCore<>(settings.proxy(), settings.proxyAddress(), outbox);
@@ -75,7 +80,25 @@ public final class StandaloneProxy implements AutoCloseable {
      * as configured; use {@link #awaitConnected} to wait for the stream.
      */
     public static StandaloneProxy start(StandaloneSettings settings) {
-        StandaloneProxy proxy = new StandaloneProxy(settings);
+        return start(settings, true);
+    }
+
+    /**
+     * @param retryFirstConnection false for {@code --check}: a first connection that fails, for
+     *                             whatever reason, is final ({@link #gaveUp()}, {@link #fatalCause()})
+     */
+    static StandaloneProxy start(StandaloneSettings settings, boolean retryFirstConnection) {
+        StandaloneProxy proxy = new StandaloneProxy(settings, retryFirstConnection);
+        // --check (no retries) runs beside a live proxy that may hold the port: it serves no metrics.
+        if (settings.metricsPort() != 0 && retryFirstConnection) {
+            try {
+                proxy.metrics = new MetricsEndpoint(settings.metricsPort(), proxy::metricsText);
+            } catch (java.io.IOException e) {
+                throw new InvalidSettingException(StandaloneSettings.METRICS_PORT, settings.metricsPort(),
+                        "cannot listen on 127.0.0.1:" + settings.metricsPort() + " (" + e.getMessage()
+                                + "): another program has it; choose a free port");
+            }
+        }
         log.info(() -> "tigase-client-proxy " + Version.current() + ": component " + settings.componentDomain()
                 + " at " + settings.serverHost() + ":" + settings.serverPort() + " proxies IQ requests to "
                 + settings.proxy().target() + " (jat-mode " + settings.proxy().jatMode().configName()
@@ -150,6 +173,11 @@ public final class StandaloneProxy implements AutoCloseable {
         return fatal instanceof StreamErrorException e ? Optional.of(e) : Optional.empty();
     }
 
+    /** Why the proxy gave up on its own (see {@link #gaveUp()}), or null. */
+    java.io.IOException fatalCause() {
+        return fatal;
+    }
+
     /** True when the proxy stopped on its own: a failure before the first connection that retrying would not cure. */
     public boolean gaveUp() {
         return fatal != null;
@@ -182,15 +210,34 @@ public final class StandaloneProxy implements AutoCloseable {
         return out;
     }
 
-    /** The one-line summary that is logged every {@code stats-interval}. */
+    /**
+     * What {@code GET /metrics} serves: {@link #statistics()}, the subscription's state and each
+     * online resource of the target, in the Prometheus text format ({@link MetricsText}).
+     */
+    public String metricsText() {
+        long now = ProxyCore.monotonicMillis();
+        List<MetricsText.Resource> resources = new ArrayList<>();
+        for (TargetResource r : core.resources().snapshot()) {
+            resources.add(new MetricsText.Resource(r.jid().resource(), r.isSuspect(now) ? "suspected" : "serving",
+                    Map.of(), Map.of()));
+        }
+        return MetricsText.render(statistics(), core.subscriptionState().key(), resources);
+    }
+
+    /** The one-line summary that is logged every {@code stats-interval}: the state now, then the counters. */
     public String summary() {
-        var c = core.counters();
         return "component " + component() + (isConnected() ? " connected" : " NOT connected")
                 + ": pending=" + core.pendingCount()
                 + " online-resources=" + core.resources().size() + " [" + core.resourcesBrief() + "]"
                 + " subscription=" + core.subscriptionState().key()
                 + " mappings=" + core.mappingCount()
-                + " forwarded=" + c.get(Counter.REQUESTS_FORWARDED)
+                + " " + totals();
+    }
+
+    /** The counters since the start, for the summary and the last line after a stop (when the state says nothing). */
+    private String totals() {
+        var c = core.counters();
+        return "forwarded=" + c.get(Counter.REQUESTS_FORWARDED)
                 + " delivered=" + c.get(Counter.REPLIES_DELIVERED)
                 + " timeouts=" + c.get(Counter.TIMEOUTS)
                 + " errors=" + c.get(Counter.ERRORS_SENT)
@@ -269,11 +316,15 @@ public final class StandaloneProxy implements AutoCloseable {
                 backlog.add(connectionLostAnswer(request));
             }
             backlog.discard("the proxy stopped before it could send them");
+            MetricsEndpoint m = metrics;
+            if (m != null) {
+                m.close();
+            }
         } catch (RuntimeException e) {
             log.log(Level.WARNING, "failure while stopping", e);
         } finally {
             terminated.countDown();
-            log.info(() -> "stopped; " + summary());
+            log.info(() -> "stopped; component " + component() + " since the start: " + totals());
         }
     }
 

@@ -32,7 +32,8 @@ public record StandaloneSettings(
         StanzaLimits limits,
         Duration keepaliveInterval,
         Duration readTimeout,
-        Duration writeTimeout) {
+        Duration writeTimeout,
+        int metricsPort) {
 
     public static final String SERVER_HOST = "server-host";
     public static final String SERVER_PORT = "server-port";
@@ -45,6 +46,7 @@ public record StandaloneSettings(
     public static final String KEEPALIVE_INTERVAL = "keepalive-interval";
     public static final String READ_TIMEOUT = "read-timeout";
     public static final String WRITE_TIMEOUT = "write-timeout";
+    public static final String METRICS_PORT = "metrics-port";
 
     public static final String DEFAULT_SERVER_HOST = "127.0.0.1";
     public static final int DEFAULT_SERVER_PORT = 5347;
@@ -98,6 +100,9 @@ public record StandaloneSettings(
         positive(KEEPALIVE_INTERVAL, keepaliveInterval);
         positive(READ_TIMEOUT, readTimeout);
         positive(WRITE_TIMEOUT, writeTimeout);
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new InvalidSettingException(METRICS_PORT, metricsPort, "a TCP port from 1 to 65535 on 127.0.0.1, or 0 for none");
+        }
         if (readTimeout.compareTo(keepaliveInterval) <= 0) {
             throw new InvalidSettingException(READ_TIMEOUT, readTimeout, "must be longer than " + KEEPALIVE_INTERVAL
                     + " (" + keepaliveInterval + "), or a quiet but live server would be given up before it is pinged");
@@ -128,7 +133,9 @@ public record StandaloneSettings(
     public static StandaloneSettings parse(Map<String, String> values) {
         for (Map.Entry<String, String> e : values.entrySet()) {
             if (ConfigOption.byKey(e.getKey()) == null) {
-                throw new InvalidSettingException(e.getKey(), e.getValue(), "unknown option (see --help for the list)");
+                String near = ConfigOption.nearest(e.getKey());
+                throw new InvalidSettingException(e.getKey(), e.getValue(), "unknown option; "
+                        + (near == null ? "" : "did you mean '" + near + "'? ") + "--help lists them all");
             }
         }
         OptionValues v = new OptionValues(values);
@@ -166,7 +173,8 @@ public record StandaloneSettings(
                 reconnectMin, reconnectMax, statsInterval, SenderFilter.parse(ADMINS, v.list(ADMINS)), limits,
                 v.positiveDuration(KEEPALIVE_INTERVAL, DEFAULT_KEEPALIVE_INTERVAL),
                 v.positiveDuration(READ_TIMEOUT, DEFAULT_READ_TIMEOUT),
-                v.positiveDuration(WRITE_TIMEOUT, DEFAULT_WRITE_TIMEOUT));
+                v.positiveDuration(WRITE_TIMEOUT, DEFAULT_WRITE_TIMEOUT),
+                v.integer(METRICS_PORT, 0));
     }
 
     private static ProxySettings proxySettings(OptionValues v) {
@@ -210,7 +218,8 @@ public record StandaloneSettings(
                 + " for " + proxy.target() + ", jat-mode " + proxy.jatMode().configName()
                 + ", request-timeout " + proxy.requestTimeout() + ", reconnect " + reconnectMin + ".." + reconnectMax
                 + ", stats-interval " + statsInterval + ", keepalive-interval " + keepaliveInterval
-                + ", read-timeout " + readTimeout + ", write-timeout " + writeTimeout + ", " + limits + "]";
+                + ", read-timeout " + readTimeout + ", write-timeout " + writeTimeout + ", " + limits
+                + (metricsPort == 0 ? "" : ", metrics at 127.0.0.1:" + metricsPort) + "]";
     }
 
     /**

@@ -4,7 +4,7 @@ import io.clientproxy.core.InvalidSettingException;
 
 /**
  * The proxy's own bounds on one top-level element (stanza) of the component stream, checked by
- * {@link StanzaReader} on the raw bytes before any XML parser sees them. They hold per stanza:
+ * {@link StanzaReader} (size on the raw bytes, before the parser sees them; the rest on the parsed events). They hold per stanza:
  * nothing is counted across stanzas, so no amount of traffic can reach them, only one stanza can.
  *
  * @param maxBytes      the largest stanza, in bytes of UTF-8 from its {@code <} to its last {@code >}
@@ -30,6 +30,10 @@ public record StanzaLimits(int maxBytes, int maxDepth, int maxAttributes, int ma
 
     public static final StanzaLimits DEFAULTS = new StanzaLimits(DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH,
             DEFAULT_MAX_ATTRIBUTES, DEFAULT_MAX_NAME_LENGTH);
+
+    /** No limit at all: for trusted input (tests, tools). */
+    static final StanzaLimits UNLIMITED = new StanzaLimits(Integer.MAX_VALUE, Integer.MAX_VALUE,
+            Integer.MAX_VALUE, Integer.MAX_VALUE);
 
     public StanzaLimits {
         // Below these, ordinary stanzas (an IQ with from, to, id, type and a namespaced child) would not pass.

@@ -1,5 +1,7 @@
 package io.clientproxy.standalone;
 
+import com.ctc.wstx.api.WstxInputProperties;
+import com.ctc.wstx.stax.WstxInputFactory;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -7,9 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -19,53 +19,41 @@ import javax.xml.stream.XMLStreamReader;
  * Reads an XMPP stream: first the stream header, then one top-level element (stanza) at a time,
  * each handed over as soon as its end tag has arrived (nothing waits for more input than that).
  *
- * <p>Two steps. A small scanner of our own frames each stanza on the raw bytes (tags, quoted
- * attribute values, comments, CDATA) and checks it against the {@link StanzaLimits}: size,
- * nesting depth, attributes per element, name length. A stanza within them is then parsed by the
- * JDK's StAX parser; one over them is skipped to its end without being parsed or kept (memory
- * stays bounded by {@code max-stanza-size}) and reported to the {@code refused} callback with its
- * own start tag, so that a request can still be answered. The stream goes on either way.
+ * <p>Parsing is Woodstox's (relocated into this jar), namespace-unaware, so that prefixes and
+ * {@code xmlns} declarations reach {@link XmlElement} as plain names and attributes. Its own
+ * limits are per element and per text node; the ones it counts over a whole document (elements,
+ * characters, children of the root) are switched off, since a stream is one document that lives
+ * for days. DTDs are refused and entities never resolved: XMPP forbids both (RFC 6120 11.1).
  *
- * <p>The parser never sees a stanza we refused, and never sees more than
- * {@link #RECYCLE_BYTES} of input: it is then replaced by a new one at a stanza boundary. The
- * JDK's own limits (the {@code jdk.xml.*} properties, whose defaults differ between JDK versions
- * and count some things over the whole document, such as entity references since JDK 24) are
- * all set explicitly to "no limit", so they cannot end the stream: ours come first and are per
- * stanza, and what the parser accumulates is bounded by the recycling.
+ * <p>The {@link StanzaLimits} hold per stanza. Depth, attributes and name length are checked on
+ * the parsed events: a stanza over one is read to its end and not kept. Size needs more, since
+ * no parser can go on after refusing input: a small {@link Framer} finds where each stanza ends on
+ * the raw bytes (tags, quoted values, comments, CDATA) and hands the parser only stanzas within
+ * {@code max-stanza-size}; a larger one is skipped to its end unparsed and unkept. Either way the
+ * stanza goes to the {@code refused} callback with its own start tag, so that a request can still
+ * be answered, and the stream goes on.
  *
- * <p>The parser is namespace-unaware so that prefixes and {@code xmlns} declarations reach
- * {@link XmlElement} as plain names and attributes. DTDs are refused and external entities are
- * never resolved: XMPP forbids both (RFC 6120 11.1), and they are the classic XML attacks.
+ * <p>The parser is replaced every {@link #RECYCLE_BYTES} (at a stanza boundary), with its factory:
+ * what a parser keeps over a document, such as the table of every name it has seen, stays bounded.
  *
  * <p>Used by one thread at a time.
  */
 final class StanzaReader implements AutoCloseable {
-    private static final Logger log = Logger.getLogger(StanzaReader.class.getName());
-
     /** Input after which the parser is replaced by a fresh one (at the next stanza boundary), in bytes. */
     static final int RECYCLE_BYTES = 8 * 1024 * 1024;
 
-    /**
-     * Every security limit of the JDK's XML parser (JDK 17 to 25), set to 0, "no limit": our own
-     * per-stanza limits apply before the parser, and the parser is recycled before anything it
-     * counts over a document could matter. Names the JDK does not know are ignored by it.
-     */
-    static final String[] JDK_LIMITS = {
-        "jdk.xml.entityExpansionLimit", "jdk.xml.totalEntitySizeLimit", "jdk.xml.maxGeneralEntitySizeLimit",
-        "jdk.xml.maxParameterEntitySizeLimit", "jdk.xml.entityReplacementLimit", "jdk.xml.elementAttributeLimit",
-        "jdk.xml.maxElementDepth", "jdk.xml.maxXMLNameLimit", "jdk.xml.maxOccurLimit",
-    };
-
     /** The synthetic root the long-lived parser reads stanzas inside (the real header is parsed apart). */
     private static final byte[] ROOT = "<stanzas>".getBytes(StandardCharsets.US_ASCII);
-    private static final XMLInputFactory FACTORY = factory();
 
     private final Framer framer;
+    private final StanzaLimits limits;
     private final Consumer<StanzaLimits.Refused> refused;
     /** The elements open inside the one being read; reused from stanza to stanza. */
-    private final Deque<XmlElement.Builder> open = new ArrayDeque<>();
-    private FrameInput frames;
+    private final ArrayDeque<XmlElement.Builder> open = new ArrayDeque<>();
+    private final FrameInput frames = new FrameInput();
     private XMLStreamReader reader;
+    /** The first limit the stanza being parsed went over, or null. */
+    private StanzaLimits.Violation violation;
     private boolean ended;
 
     StanzaReader(InputStream in) {
@@ -76,47 +64,47 @@ final class StanzaReader implements AutoCloseable {
      * @param refused gets each stanza over a limit (on the reading thread, in stream order)
      */
     StanzaReader(InputStream in, StanzaLimits limits, Consumer<StanzaLimits.Refused> refused) {
-        this.framer = new Framer(in, limits);
+        this.framer = new Framer(in, limits.maxBytes());
+        this.limits = limits;
         this.refused = refused;
     }
 
-    static XMLInputFactory factory() {
-        // The JDK's own implementation: no other StAX provider on the class path can change behaviour.
-        XMLInputFactory f = XMLInputFactory.newDefaultFactory();
+    private static XMLInputFactory factory() {
+        // Woodstox's own class, not XMLInputFactory.newFactory(): nothing on the class path can swap
+        // it, and this jar registers no StAX provider for anyone else (Tigase keeps its own).
+        WstxInputFactory f = new WstxInputFactory();
         f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, false);
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         f.setProperty(XMLInputFactory.IS_VALIDATING, false);
-        for (String limit : JDK_LIMITS) {
-            try {
-                f.setProperty(limit, "0");
-            } catch (IllegalArgumentException unknown) {
-                log.fine(() -> "this JDK's XML parser has no " + limit);
-            }
+        // Per element and per text: bounded by the framed stanza itself (max-stanza-size).
+        for (String perElement : new String[] {WstxInputProperties.P_MAX_ATTRIBUTES_PER_ELEMENT,
+                WstxInputProperties.P_MAX_ATTRIBUTE_SIZE, WstxInputProperties.P_MAX_TEXT_LENGTH,
+                WstxInputProperties.P_MAX_ELEMENT_DEPTH, WstxInputProperties.P_MAX_CHILDREN_PER_ELEMENT}) {
+            f.setProperty(perElement, Integer.MAX_VALUE);
         }
+        // Over the whole document: off.
+        f.setProperty(WstxInputProperties.P_MAX_ELEMENT_COUNT, Long.MAX_VALUE);
+        f.setProperty(WstxInputProperties.P_MAX_CHARACTERS, Long.MAX_VALUE);
         return f;
     }
 
     /** Parses a string holding exactly one element (tests, tools; trusted input, no limits of ours). */
     static XmlElement parseElement(String xml) {
+        StanzaReader parser = new StanzaReader(InputStream.nullInputStream(), StanzaLimits.UNLIMITED, r -> { });
         try {
-            XMLStreamReader r = FACTORY.createXMLStreamReader(
-                    new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)), "UTF-8");
-            try {
-                StanzaReader parser = new StanzaReader(InputStream.nullInputStream());
-                parser.reader = r;
-                XmlElement element = parser.readContent(parser.firstStart(r));
-                while (r.hasNext()) {
-                    if (r.next() == XMLStreamConstants.START_ELEMENT) {
-                        throw new IllegalArgumentException("more than one element in: " + xml);
-                    }
+            parser.reader = factory().createXMLStreamReader(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+            XmlElement element = parser.readContent(parser.firstStart());
+            while (parser.reader.hasNext()) {
+                if (parser.reader.next() == XMLStreamConstants.START_ELEMENT) {
+                    throw new IllegalArgumentException("more than one element in: " + xml);
                 }
-                return element;
-            } finally {
-                r.close();
             }
+            return element;
         } catch (IOException | XMLStreamException e) {
             throw new IllegalArgumentException("not a well-formed element: " + e.getMessage(), e);
+        } finally {
+            parser.close();
         }
     }
 
@@ -144,18 +132,27 @@ final class StanzaReader implements AutoCloseable {
      */
     XmlElement next() throws IOException {
         while (!ended) {
-            int kind = framer.next();
-            if (kind == Framer.END) {
-                ended = true;
-                return null;
+            switch (framer.next()) {
+                case Framer.END -> ended = true;
+                case Framer.TOO_LARGE -> refused.accept(new StanzaLimits.Refused(framer.topTagEnd > 0
+                        ? startTagElement(framer.frame, framer.topTagEnd) : null, firstViolation(framer.frame, framer.frameLength)));
+                default -> {
+                    XmlElement stanza = null;
+                    try {
+                        stanza = parseFrame(framer.frame, framer.frameLength);
+                    } catch (IOException e) {
+                        if (violation == null) {
+                            throw e;
+                        }
+                        // Over a limit before it went wrong: refused like any other (the frame is whole).
+                    }
+                    if (violation == null) {
+                        return stanza;
+                    }
+                    refused.accept(new StanzaLimits.Refused(stanza != null ? stanza.withoutContent()
+                            : framer.topTagEnd > 0 ? startTagElement(framer.frame, framer.topTagEnd) : null, violation));
+                }
             }
-            if (kind == Framer.REFUSED) {
-                StanzaLimits.Refused r = new StanzaLimits.Refused(
-                        framer.topTagEnd > 0 ? startTagElement(framer.frame, framer.topTagEnd) : null, framer.violation);
-                refused.accept(r);
-                continue;
-            }
-            return parseFrame(framer.frame, framer.frameLength);
         }
         return null;
     }
@@ -165,12 +162,13 @@ final class StanzaReader implements AutoCloseable {
         try {
             if (reader == null || frames.total > RECYCLE_BYTES) {
                 close();
-                frames = new FrameInput();
+                frames.total = 0;
                 frames.set(ROOT, ROOT.length);
-                reader = FACTORY.createXMLStreamReader(frames, "UTF-8");
-                firstStart(reader);
+                reader = factory().createXMLStreamReader(frames, "UTF-8");
+                firstStart();
             }
             frames.set(bytes, length);
+            violation = null;
             while (true) {
                 int event = reader.next();
                 if (event == XMLStreamConstants.START_ELEMENT) {
@@ -184,39 +182,51 @@ final class StanzaReader implements AutoCloseable {
         } catch (XMLStreamException | RuntimeException e) {
             // The parser is left in an unknown state: the next stanza starts a new one.
             close();
-            reader = null;
             throw e instanceof IOException io ? io : new IOException("malformed XML: "
                     + String.valueOf(e.getMessage()).replace('\n', ' '), e);
         }
     }
 
+    /**
+     * The limit a stanza over the size went over first: another one, if its first
+     * {@code max-stanza-size} bytes (all that was kept of it) already went over it; else the size.
+     */
+    private StanzaLimits.Violation firstViolation(byte[] prefix, int length) {
+        StanzaReader probe = new StanzaReader(InputStream.nullInputStream(), limits, r -> { });
+        try {
+            probe.reader = factory().createXMLStreamReader(new ByteArrayInputStream(prefix, 0, length));
+            probe.readContent(probe.firstStart());
+        } catch (XMLStreamException | IOException | RuntimeException cut) {
+            // where the stanza was cut off, or not well-formed: the events before it are what counts
+        } finally {
+            probe.close();
+        }
+        return probe.violation != null ? probe.violation : StanzaLimits.Violation.TOO_LARGE;
+    }
+
     /** A start tag's bytes as an element without content, or null when they are not well-formed. */
     private static XmlElement startTagElement(byte[] bytes, int length) {
         // <name attr='v'> becomes <name attr='v'/>: a document of its own.
-        int end = length;
-        boolean selfClosed = end >= 2 && bytes[end - 2] == '/';
-        byte[] doc = Arrays.copyOf(bytes, selfClosed ? end : end + 1);
+        boolean selfClosed = length >= 2 && bytes[length - 2] == '/';
+        byte[] doc = Arrays.copyOf(bytes, selfClosed ? length : length + 1);
         if (!selfClosed) {
-            doc[end - 1] = '/';
-            doc[end] = '>';
+            doc[length - 1] = '/';
+            doc[length] = '>';
         }
+        StanzaReader one = new StanzaReader(InputStream.nullInputStream(), StanzaLimits.UNLIMITED, r -> { });
         try {
-            XMLStreamReader r = FACTORY.createXMLStreamReader(new ByteArrayInputStream(doc), "UTF-8");
-            try {
-                StanzaReader one = new StanzaReader(InputStream.nullInputStream());
-                one.reader = r;
-                return one.firstStart(r).build();
-            } finally {
-                r.close();
-            }
+            one.reader = factory().createXMLStreamReader(new ByteArrayInputStream(doc));
+            return one.firstStart().build();
         } catch (XMLStreamException | IOException | RuntimeException e) {
             return null;
+        } finally {
+            one.close();
         }
     }
 
-    private XmlElement.Builder firstStart(XMLStreamReader r) throws XMLStreamException, IOException {
-        while (r.hasNext()) {
-            int event = r.next();
+    private XmlElement.Builder firstStart() throws XMLStreamException, IOException {
+        while (reader.hasNext()) {
+            int event = reader.next();
             if (event == XMLStreamConstants.START_ELEMENT) {
                 return start();
             }
@@ -230,13 +240,19 @@ final class StanzaReader implements AutoCloseable {
     /** Reads the content and end tag of the element whose start tag was just read. */
     private XmlElement readContent(XmlElement.Builder top) throws XMLStreamException, IOException {
         // Iterative: nesting depth is up to the peer and must not be able to overflow our stack.
-        Deque<XmlElement.Builder> open = this.open;
+        ArrayDeque<XmlElement.Builder> open = this.open;
         open.clear();
         open.push(top);
         while (true) {
             int event = reader.next();
             switch (event) {
-                case XMLStreamConstants.START_ELEMENT -> open.push(start());
+                case XMLStreamConstants.START_ELEMENT -> {
+                    XmlElement.Builder child = start();
+                    if (open.size() >= limits.maxDepth()) {
+                        over(StanzaLimits.Violation.TOO_DEEP);
+                    }
+                    open.push(child);
+                }
                 case XMLStreamConstants.END_ELEMENT -> {
                     XmlElement done = open.pop().build();
                     if (open.isEmpty()) {
@@ -256,33 +272,37 @@ final class StanzaReader implements AutoCloseable {
         }
     }
 
+    /** The element whose start tag was just read, its attributes checked against the limits. */
     private XmlElement.Builder start() {
-        int namespaces = reader.getNamespaceCount();
+        // Namespace-unaware: declarations are among the attributes, and the parser has refused
+        // repeated attributes, so they go in without a search.
         int attributes = reader.getAttributeCount();
-        XmlElement.Builder b = XmlElement.builder(qualified(reader.getPrefix(), reader.getLocalName()),
-                namespaces + attributes);
-        if (namespaces == 0) {
-            // Namespace-unaware, always here: declarations are among the attributes, and the
-            // parser has refused repeated attributes, so they go in without a search.
-            for (int i = 0; i < attributes; i++) {
-                b.parsedAttribute(qualified(reader.getAttributePrefix(i), reader.getAttributeLocalName(i)),
-                        reader.getAttributeValue(i));
-            }
-            return b;
+        String name = reader.getLocalName();
+        XmlElement.Builder b = XmlElement.builder(name, attributes);
+        if (attributes > limits.maxAttributes()) {
+            over(StanzaLimits.Violation.TOO_MANY_ATTRIBUTES);
         }
-        // Kept for parsers that report declarations apart: they and the attributes may then clash.
-        for (int i = 0; i < namespaces; i++) {
-            String prefix = reader.getNamespacePrefix(i);
-            b.attribute(prefix == null || prefix.isEmpty() ? "xmlns" : "xmlns:" + prefix, reader.getNamespaceURI(i));
-        }
+        checkName(name);
         for (int i = 0; i < attributes; i++) {
-            b.attribute(qualified(reader.getAttributePrefix(i), reader.getAttributeLocalName(i)), reader.getAttributeValue(i));
+            String attribute = reader.getAttributeLocalName(i);
+            checkName(attribute);
+            b.parsedAttribute(attribute, reader.getAttributeValue(i));
         }
         return b;
     }
 
-    private static String qualified(String prefix, String local) {
-        return prefix == null || prefix.isEmpty() || local.indexOf(':') >= 0 ? local : prefix + ':' + local;
+    private void checkName(String name) {
+        int max = limits.maxNameLength();
+        // Bytes of UTF-8: chars are a lower bound, three per char an upper one.
+        if (name.length() > max || (name.length() * 3 > max && name.getBytes(StandardCharsets.UTF_8).length > max)) {
+            over(StanzaLimits.Violation.NAME_TOO_LONG);
+        }
+    }
+
+    private void over(StanzaLimits.Violation v) {
+        if (violation == null) {
+            violation = v;
+        }
     }
 
     private static IOException forbidden(int event) {
@@ -322,10 +342,8 @@ final class StanzaReader implements AutoCloseable {
 
         @Override
         public int read() throws IOException {
-            if (pos >= end) {
-                throw new IOException("the XML parser read past the end of a stanza");
-            }
-            return bytes[pos++] & 0xff;
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -344,18 +362,18 @@ final class StanzaReader implements AutoCloseable {
     }
 
     /**
-     * Finds where each top-level element ends, on the raw bytes, and holds it against the limits.
+     * Finds where each top-level element ends, on the raw bytes, and holds it to the size limit.
      * UTF-8 never uses a byte below 0x80 inside a multi-byte character, so looking for
-     * {@code < > / ' " = ! ? - ]} byte by byte is exact. Well-formedness is the parser's job;
-     * this only has to agree with it on where a well-formed element ends.
+     * {@code < > / ' " ! ?} byte by byte is exact. Well-formedness is the parser's job; this only
+     * has to agree with it on where a well-formed element ends.
      */
     static final class Framer {
         static final int ELEMENT = 0;
-        static final int REFUSED = 1;
+        static final int TOO_LARGE = 1;
         static final int END = 2;
 
         private final InputStream in;
-        private final StanzaLimits limits;
+        private final int maxBytes;
         private final byte[] buf = new byte[16 * 1024];
         private int pos;
         private int limit;
@@ -365,247 +383,152 @@ final class StanzaReader implements AutoCloseable {
         int frameLength;
         /** Where the top-level start tag ends in {@link #frame} (exclusive), or -1 while it is incomplete or was not kept. */
         int topTagEnd;
-        StanzaLimits.Violation violation;
-        /** The element outgrew the size limit before its top start tag was complete. */
-        private boolean truncated;
+        /** The element outgrew the size limit: nothing more of it is kept. */
+        private boolean tooLarge;
 
-        Framer(InputStream in, StanzaLimits limits) {
+        Framer(InputStream in, int maxBytes) {
             this.in = in;
-            this.limits = limits;
+            this.maxBytes = maxBytes;
         }
 
         /** Reads the prolog and the root start tag; returns the tag's bytes. */
         byte[] header() throws IOException {
             while (true) {
-                int b = skipSpace();
-                if (b < 0) {
-                    throw new EOFException("the connection ended before the stream header");
-                }
-                if (b != '<') {
+                if (skipSpace() != '<') {
                     throw new IOException("malformed XML: text before the stream header");
                 }
-                int c = peekOrEof("before the stream header");
+                int c = peek("before the stream header");
                 if (c == '?') {
                     skipUntil("?>");
                 } else if (c == '!') {
                     skipBang(true);
                 } else {
                     beginFrame();
-                    append('<');
-                    int end = startTag(1, true);
-                    if (violation != null) {
-                        throw new IOException("the stream header is over the limit: " + violation.describe(limits));
-                    }
-                    if (end == 0) {
+                    if (startTag()) {
                         throw new IOException("malformed XML: the stream header closes itself");
+                    }
+                    if (tooLarge) {
+                        throw new IOException("the stream header is larger than max-stanza-size (" + maxBytes + " bytes)");
                     }
                     return Arrays.copyOf(frame, frameLength);
                 }
             }
         }
 
-        /** Frames the next top-level element: {@link #ELEMENT}, {@link #REFUSED} or {@link #END} of the stream. */
+        /** Frames the next top-level element: {@link #ELEMENT}, {@link #TOO_LARGE} or {@link #END} of the stream. */
         int next() throws IOException {
             while (true) {
-                int b = skipSpace();
-                if (b < 0) {
-                    throw new EOFException("the connection ended without closing the stream");
-                }
-                if (b != '<') {
+                if (skipSpace() != '<') {
                     continue; // stray text between stanzas carries nothing
                 }
-                int c = peekOrEof("between stanzas");
+                int c = peek("between stanzas");
                 if (c == '/') {
                     skipUntil(">");
                     return END;
-                }
-                if (c == '?') {
+                } else if (c == '?') {
                     skipUntil("?>");
-                    continue;
-                }
-                if (c == '!') {
+                } else if (c == '!') {
                     skipBang(false);
-                    continue;
+                } else {
+                    beginFrame();
+                    int depth = startTag() ? 0 : 1;
+                    topTagEnd = tooLarge ? -1 : frameLength;
+                    while (depth > 0) {
+                        depth = content(depth);
+                    }
+                    return tooLarge ? TOO_LARGE : ELEMENT;
                 }
-                beginFrame();
-                append('<');
-                int depth = startTag(1, false);
-                topTagEnd = truncated ? -1 : frameLength;
-                while (depth > 0) {
-                    depth = content(depth);
-                }
-                return violation == null ? ELEMENT : REFUSED;
             }
         }
 
         private void beginFrame() {
             frameLength = 0;
             topTagEnd = -1;
-            violation = null;
-            truncated = false;
+            tooLarge = false;
+            frame[frameLength++] = '<'; // read already (max-stanza-size is at least 1024)
         }
 
-        private void over(StanzaLimits.Violation v) {
-            if (violation == null) {
-                violation = v;
+        /** Keeps {@code buf[from, to)} in the frame, up to the size limit. */
+        private void keep(int from, int to) {
+            if (tooLarge) {
+                return;
             }
+            int n = to - from;
+            if (frameLength + n > maxBytes) {
+                tooLarge = true;
+                n = maxBytes - frameLength; // the first max-stanza-size bytes are kept (see firstViolation)
+            }
+            if (frameLength + n > frame.length) {
+                frame = Arrays.copyOf(frame, Math.min(maxBytes, Math.max(frameLength + n, frame.length * 2)));
+            }
+            System.arraycopy(buf, from, frame, frameLength, n);
+            frameLength += n;
         }
 
         /**
          * Copies input up to and including the next {@code stop} byte into the frame, a buffer's
          * run at a time (text and attribute values: most of a stanza).
          */
-        private void skipTo(int stop, String where) throws IOException {
+        private void copyTo(int stop, String where) throws IOException {
             while (true) {
                 if (pos == limit && !fill()) {
                     throw new EOFException("the connection ended " + where);
                 }
-                int start = pos;
-                int end = limit;
-                byte[] b = buf;
-                int i = start;
-                while (i < end && b[i] != stop) {
+                int i = pos;
+                while (i < limit && buf[i] != stop) {
                     i++;
                 }
-                boolean found = i < end;
-                int stopAt = found ? i + 1 : end;
-                appendRun(start, stopAt);
-                pos = stopAt;
+                boolean found = i < limit;
+                int end = found ? i + 1 : limit;
+                keep(pos, end);
+                pos = end;
                 if (found) {
                     return;
                 }
             }
         }
 
-        /** {@link #append} for {@code buf[from, to)}. */
-        private void appendRun(int from, int to) {
-            if (violation != null && topTagEnd != -1) {
-                return;
-            }
-            int n = to - from;
-            int room = limits.maxBytes() - frameLength;
-            if (n > room) {
-                appendRun(from, from + room);
-                over(StanzaLimits.Violation.TOO_LARGE);
-                truncated |= topTagEnd == -1;
-                return;
-            }
-            if (frameLength + n > frame.length) {
-                frame = Arrays.copyOf(frame, Math.min(limits.maxBytes(), Math.max(frameLength + n, frame.length * 2)));
-            }
-            System.arraycopy(buf, from, frame, frameLength, n);
-            frameLength += n;
-        }
-
-        /** Keeps a byte of the element while nothing is over a limit (or its top start tag is still being read). */
-        private void append(int b) {
-            if (violation != null && topTagEnd != -1) {
-                return;
-            }
-            if (frameLength >= limits.maxBytes()) {
-                over(StanzaLimits.Violation.TOO_LARGE);
-                truncated |= topTagEnd == -1;
-                return;
-            }
-            if (frameLength == frame.length) {
-                frame = Arrays.copyOf(frame, Math.min(limits.maxBytes(), frame.length * 2));
-            }
-            frame[frameLength++] = (byte) b;
-        }
-
-        /**
-         * Reads a start tag after its {@code <}, at {@code depth} (1 for the stanza itself).
-         *
-         * @return the depth after it: {@code depth} for an open element, one less for an empty one
-         */
-        private int startTag(int depth, boolean header) throws IOException {
-            if (depth > limits.maxDepth()) {
-                over(StanzaLimits.Violation.TOO_DEEP);
-            }
-            int name = 0;
-            int attributes = 0;
-            int b;
-            // element name
+        /** Reads a start tag after its {@code <}; returns whether it closes itself ({@code <name/>}). */
+        private boolean startTag() throws IOException {
+            int last = 0;
             while (true) {
-                b = read("inside a start tag");
-                if (b == '>' || b == '/' || isSpace(b)) {
-                    break;
-                }
-                append(b);
-                if (++name > limits.maxNameLength()) {
-                    over(StanzaLimits.Violation.NAME_TOO_LONG);
-                }
-            }
-            int attrName = 0;
-            boolean slash = false;
-            while (true) {
-                if (b == '>') {
-                    append(b);
-                    return slash ? depth - 1 : depth;
-                }
-                append(b);
+                int b = read("inside a start tag");
+                keep(pos - 1, pos);
                 if (b == '\'' || b == '"') {
-                    if (++attributes > limits.maxAttributes()) {
-                        over(StanzaLimits.Violation.TOO_MANY_ATTRIBUTES);
-                    }
-                    skipTo(b, "inside an attribute value");
-                    attrName = 0;
-                    slash = false;
-                } else if (b == '/') {
-                    slash = true;
-                } else if (b == '=' || isSpace(b)) {
-                    attrName = 0;
-                } else {
-                    slash = false;
-                    if (++attrName > limits.maxNameLength()) {
-                        over(StanzaLimits.Violation.NAME_TOO_LONG);
-                    }
+                    copyTo(b, "inside an attribute value");
+                } else if (b == '>') {
+                    return last == '/';
                 }
-                b = read(header ? "inside the stream header" : "inside a start tag");
+                last = b;
             }
         }
 
         /** Reads content at {@code depth} up to and including the next tag; returns the depth after it. */
         private int content(int depth) throws IOException {
-            skipTo('<', "inside an element"); // text, copied in runs
+            copyTo('<', "inside an element"); // text, copied in runs
             int c = read("inside an element");
+            keep(pos - 1, pos);
             if (c == '/') {
-                append(c);
-                int name = 0;
-                while ((c = read("inside an end tag")) != '>') {
-                    append(c);
-                    if (++name > limits.maxNameLength()) {
-                        over(StanzaLimits.Violation.NAME_TOO_LONG);
-                    }
-                }
-                append(c);
+                copyTo('>', "inside an end tag");
                 return depth - 1;
             }
             if (c == '!') {
-                append(c);
-                copyBang();
+                int d = read("inside an element");
+                keep(pos - 1, pos);
+                if (d == '-') {
+                    copyUntil("-->");
+                } else if (d == '[') {
+                    copyUntil("]]>");
+                } else {
+                    throw forbiddenDtd();
+                }
                 return depth;
             }
             if (c == '?') {
-                append(c);
                 copyUntil("?>");
                 return depth;
             }
-            pos--; // the name's first byte
-            return startTag(depth + 1, false);
-        }
-
-        /** After {@code <!} inside an element: a comment or CDATA section, kept in the frame. */
-        private void copyBang() throws IOException {
-            int c = read("inside an element");
-            append(c);
-            if (c == '-') {
-                copyUntil("-->");
-            } else if (c == '[') {
-                copyUntil("]]>");
-            } else {
-                throw forbiddenDtd();
-            }
+            return startTag() ? depth : depth + 1;
         }
 
         /** After {@code <} outside any element: a comment, or a DTD, which XMPP forbids. */
@@ -626,44 +549,38 @@ final class StanzaReader implements AutoCloseable {
         }
 
         private void copyUntil(String end) throws IOException {
-            int matched = 0;
-            while (matched < end.length()) {
-                int b = read("inside an element");
-                append(b);
-                matched = b == end.charAt(matched) ? matched + 1 : (b == end.charAt(0) ? 1 : 0);
-            }
+            until(end, true);
         }
 
         private void skipUntil(String end) throws IOException {
+            until(end, false);
+        }
+
+        private void until(String end, boolean copy) throws IOException {
             int matched = 0;
             while (matched < end.length()) {
-                int b = read("between stanzas");
+                int b = read(copy ? "inside an element" : "between stanzas");
+                if (copy) {
+                    keep(pos - 1, pos);
+                }
                 matched = b == end.charAt(matched) ? matched + 1 : (b == end.charAt(0) ? 1 : 0);
             }
         }
 
-        private static boolean isSpace(int b) {
-            return b == ' ' || b == '\n' || b == '\r' || b == '\t';
-        }
-
-        /** The next byte that is not whitespace, or -1 at the end of input. */
+        /** The next byte that is not whitespace. */
         private int skipSpace() throws IOException {
             while (true) {
-                if (pos == limit && !fill()) {
-                    return -1;
-                }
-                int b = buf[pos++];
-                if (!isSpace(b)) {
-                    return b & 0xff;
+                int b = read("without closing the stream");
+                if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                    return b;
                 }
             }
         }
 
-        private int peekOrEof(String where) throws IOException {
-            if (pos == limit && !fill()) {
-                throw new EOFException("the connection ended " + where);
-            }
-            return buf[pos] & 0xff;
+        private int peek(String where) throws IOException {
+            int b = read(where);
+            pos--;
+            return b;
         }
 
         private int read(String where) throws IOException {
@@ -686,5 +603,4 @@ final class StanzaReader implements AutoCloseable {
             return true;
         }
     }
-
 }

@@ -1,16 +1,12 @@
 package io.clientproxy.standalone;
 
-import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * An immutable XML element as it came off a namespace-unaware parser: the qualified name as
@@ -32,7 +28,7 @@ public final class XmlElement implements XmlNode {
     /** name0, value0, name1, value1, ... in document order; names unique; never modified. */
     private final String[] attributes;
     private final List<XmlNode> children;
-    /** The read-only map view of {@link #attributes}, made when first asked for. */
+    /** The read-only map of {@link #attributes}, made when first asked for. */
     private Map<String, String> attributeMap;
 
     private XmlElement(String name, String[] attributes, List<XmlNode> children) {
@@ -70,24 +66,33 @@ public final class XmlElement implements XmlNode {
         return valueOf(attributes, attributes.length, name);
     }
 
-    /** All attributes in document order (read-only). */
+    /** All attributes in document order (read-only); made when first asked for (not on the hot path). */
     public Map<String, String> attributes() {
         Map<String, String> m = attributeMap;
         if (m == null) {
-            // A benign race: two threads may each make a view; they are equal and immutable.
-            m = new AttributeMap(attributes);
+            LinkedHashMap<String, String> copy = new LinkedHashMap<>();
+            for (int i = 0; i < attributes.length; i += 2) {
+                copy.put(attributes[i], attributes[i + 1]);
+            }
+            // A benign race: two threads may each make one; they are equal and immutable.
+            m = Collections.unmodifiableMap(copy);
             attributeMap = m;
         }
         return m;
     }
 
     private static String valueOf(String[] pairs, int length, String name) {
+        int at = indexOf(pairs, length, name);
+        return at < 0 ? null : pairs[at + 1];
+    }
+
+    private static int indexOf(String[] pairs, int length, String name) {
         for (int i = 0; i < length; i += 2) {
             if (pairs[i].equals(name)) {
-                return pairs[i + 1];
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
     /** Child elements and text, in document order (read-only). */
@@ -176,13 +181,7 @@ public final class XmlElement implements XmlNode {
      */
     public XmlElement withAttribute(String name, String value) {
         Objects.requireNonNull(name, "name");
-        int at = -1;
-        for (int i = 0; i < attributes.length; i += 2) {
-            if (attributes[i].equals(name)) {
-                at = i;
-                break;
-            }
-        }
+        int at = indexOf(attributes, attributes.length, name);
         String[] copy;
         if (value == null) {
             if (at < 0) {
@@ -201,6 +200,11 @@ public final class XmlElement implements XmlNode {
             copy[attributes.length + 1] = value;
         }
         return new XmlElement(this.name, copy, children);
+    }
+
+    /** A copy with the same name and attributes and no content (a stanza's start tag). */
+    XmlElement withoutContent() {
+        return new XmlElement(name, attributes, List.of());
     }
 
     /** A copy with {@code child} added after the existing content (shared, not copied: it is immutable). */
@@ -238,7 +242,7 @@ public final class XmlElement implements XmlNode {
         String[] a = attributes;
         for (int i = 0; i < a.length; i += 2) {
             out.append(' ').append(a[i]).append("=\"");
-            XmlEscape.attribute(a[i + 1], out);
+            XmlEscape.append(a[i + 1], true, out);
             out.append('"');
         }
     }
@@ -260,74 +264,13 @@ public final class XmlElement implements XmlNode {
         return toXml();
     }
 
-    /** The attributes as a read-only map in document order, over the element's array. */
-    private static final class AttributeMap extends AbstractMap<String, String> {
-        private final String[] pairs;
-
-        AttributeMap(String[] pairs) {
-            this.pairs = pairs;
-        }
-
-        @Override
-        public String get(Object key) {
-            return key instanceof String k ? valueOf(pairs, pairs.length, k) : null;
-        }
-
-        @Override
-        public boolean containsKey(Object key) {
-            return get(key) != null;
-        }
-
-        @Override
-        public int size() {
-            return pairs.length / 2;
-        }
-
-        @Override
-        public Set<Entry<String, String>> entrySet() {
-            return new AbstractSet<>() {
-                @Override
-                public Iterator<Entry<String, String>> iterator() {
-                    return new Iterator<>() {
-                        private int i;
-
-                        @Override
-                        public boolean hasNext() {
-                            return i < pairs.length;
-                        }
-
-                        @Override
-                        public Entry<String, String> next() {
-                            if (i >= pairs.length) {
-                                throw new NoSuchElementException();
-                            }
-                            Entry<String, String> e = new SimpleImmutableEntry<>(pairs[i], pairs[i + 1]);
-                            i += 2;
-                            return e;
-                        }
-                    };
-                }
-
-                @Override
-                public int size() {
-                    return pairs.length / 2;
-                }
-            };
-        }
-    }
-
     /** Builds an element; adjacent text is merged into one node. Not thread-safe. */
     public static final class Builder {
-        /** Past this many attributes, names are found through a hash index rather than by scanning. */
-        private static final int SCAN_LIMIT = 8;
-
         private final String name;
         private String[] attributes;
         private int attributeLength;
         /** The array went into a built element as it is: copy it before changing it. */
         private boolean shared;
-        /** Name to position in {@link #attributes}, once there are more than {@link #SCAN_LIMIT}. */
-        private HashMap<String, Integer> index;
         /** The content so far: usually one node (a payload, a text), so no list until a second comes. */
         private XmlNode onlyChild;
         private List<XmlNode> children;
@@ -352,7 +295,7 @@ public final class XmlElement implements XmlNode {
             if (value == null) {
                 return this;
             }
-            int at = find(name);
+            int at = indexOf(attributes, attributeLength, name);
             if (at >= 0) {
                 unshare();
                 attributes[at + 1] = value;
@@ -375,9 +318,6 @@ public final class XmlElement implements XmlNode {
             if (attributeLength == attributes.length) {
                 attributes = Arrays.copyOf(attributes, Math.max(8, attributeLength * 2));
             }
-            if (index != null) {
-                index.put(name, attributeLength);
-            }
             attributes[attributeLength++] = name;
             attributes[attributeLength++] = value;
             return this;
@@ -388,25 +328,6 @@ public final class XmlElement implements XmlNode {
                 attributes = attributes.clone();
                 shared = false;
             }
-        }
-
-        private int find(String name) {
-            if (index == null && attributeLength > 2 * SCAN_LIMIT) {
-                index = new HashMap<>();
-                for (int i = 0; i < attributeLength; i += 2) {
-                    index.put(attributes[i], i);
-                }
-            }
-            if (index != null) {
-                Integer at = index.get(name);
-                return at == null ? -1 : at;
-            }
-            for (int i = 0; i < attributeLength; i += 2) {
-                if (attributes[i].equals(name)) {
-                    return i;
-                }
-            }
-            return -1;
         }
 
         public Builder child(XmlElement child) {

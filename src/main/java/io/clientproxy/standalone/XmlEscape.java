@@ -5,72 +5,38 @@ final class XmlEscape {
     private XmlEscape() {
     }
 
-    /** Character data: '&' and '<' must be escaped, '>' too (for "]]>"), CR would be normalised away. */
-    static void text(String s, StringBuilder out) {
-        int n = s.length();
-        int i = 0;
-        // Every character that needs escaping is at most '>': most text is copied in one piece.
-        while (i < n && (s.charAt(i) > '>' || !escapedInText(s.charAt(i)))) {
-            i++;
-        }
-        if (i == n) {
-            out.append(s);
-            return;
-        }
-        out.append(s, 0, i);
-        for (; i < n; i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '\r' -> out.append("&#xD;");
-                default -> out.append(c);
-            }
-        }
-    }
-
     /**
-     * A value inside double quotes. Tab, CR and LF are written as references because a parser
-     * turns literal ones into spaces (attribute-value normalisation).
+     * Appends {@code s} escaped. Always '&amp;' and '&lt;', '&gt;' too (for "]]&gt;"), and CR (a
+     * parser would normalise it away). In an attribute value (written inside double quotes) also
+     * '"', and tab and LF, which attribute-value normalisation would turn into spaces.
      */
-    static void attribute(String s, StringBuilder out) {
+    static void append(String s, boolean attribute, StringBuilder out) {
         int n = s.length();
-        int i = 0;
-        while (i < n && (s.charAt(i) > '>' || !escapedInAttribute(s.charAt(i)))) {
-            i++;
-        }
-        if (i == n) {
-            out.append(s);
-            return;
-        }
-        out.append(s, 0, i);
-        for (; i < n; i++) {
+        int from = 0;
+        for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\t' -> out.append("&#x9;");
-                case '\n' -> out.append("&#xA;");
-                case '\r' -> out.append("&#xD;");
-                default -> out.append(c);
+            if (c > '>') {
+                continue; // every character that needs escaping is at most '>': most text is copied in one run
+            }
+            String reference = switch (c) {
+                case '&' -> "&amp;";
+                case '<' -> "&lt;";
+                case '>' -> "&gt;";
+                case '\r' -> "&#xD;";
+                case '"' -> attribute ? "&quot;" : null;
+                case '\t' -> attribute ? "&#x9;" : null;
+                case '\n' -> attribute ? "&#xA;" : null;
+                default -> null;
+            };
+            if (reference != null) {
+                out.append(s, from, i).append(reference);
+                from = i + 1;
             }
         }
-    }
-
-    private static boolean escapedInText(char c) {
-        return c == '&' || c == '<' || c == '>' || c == '\r';
-    }
-
-    private static boolean escapedInAttribute(char c) {
-        return c == '&' || c == '<' || c == '>' || c == '"' || c == '\t' || c == '\n' || c == '\r';
-    }
-
-    static String attribute(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 8);
-        attribute(s, out);
-        return out.toString();
+        if (from == 0) {
+            out.append(s); // nothing escaped: one copy (append(s, 0, n) copies char by char on JDK 17)
+        } else {
+            out.append(s, from, n);
+        }
     }
 }

@@ -10,6 +10,6 @@ public record XmlText(String text) implements XmlNode {
 
     @Override
     public void appendTo(StringBuilder out) {
-        XmlEscape.text(text, out);
+        XmlEscape.append(text, false, out);
     }
 }

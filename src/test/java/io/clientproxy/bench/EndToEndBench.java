@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -113,7 +114,8 @@ public final class EndToEndBench {
             ProxyProcess p = ProxyProcess.start(jar.getKey(), jar.getValue(), domainOf(i), prosody.componentPort(),
                     o.proxyJvmOpts, o.outDir);
             proxies.add(p);
-            out.printf("proxy '%s': %s, pid %d, component %s%n", p.label, p.jar, p.process.pid(), p.domain);
+            out.printf("proxy '%s': %s, pid %d, component %s%n", p.label, p.jar == null ? StatelessForwarder.class.getName()
+                    : p.jar, p.process.pid(), p.domain);
         }
         int totalSenders = o.scaleCheck ? 2 * o.senders : o.senders;
         for (int i = 0; i < totalSenders; i++) {
@@ -550,9 +552,9 @@ public final class EndToEndBench {
                         p.label, median(rel), min(rel), max(rel));
             }
         }
-        if (proxies.size() > 1) {
-            List<Result> a = byLabel.get("proxy:" + proxies.get(0).label);
-            for (int k = 1; k < proxies.size(); k++) {
+        for (int j = 0; j < proxies.size(); j++) {
+            List<Result> a = byLabel.get("proxy:" + proxies.get(j).label);
+            for (int k = j + 1; k < proxies.size(); k++) {
                 List<Result> bl = byLabel.get("proxy:" + proxies.get(k).label);
                 int n = Math.min(a.size(), bl.size());
                 double[] cpu = new double[n];
@@ -562,7 +564,7 @@ public final class EndToEndBench {
                     rate[i] = a.get(i).rate / bl.get(i).rate;
                 }
                 out.printf("'%s' vs '%s', same round: proxy CPU per round trip x%.2f [%.2f - %.2f], throughput x%.2f [%.2f - %.2f]%n",
-                        proxies.get(0).label, proxies.get(k).label, median(cpu), min(cpu), max(cpu),
+                        proxies.get(j).label, proxies.get(k).label, median(cpu), min(cpu), max(cpu),
                         median(rate), min(rate), max(rate));
             }
         }
@@ -724,7 +726,15 @@ public final class EndToEndBench {
             List<String> cmd = new ArrayList<>();
             cmd.add(java);
             cmd.addAll(jvmOpts);
-            cmd.addAll(List.of("-jar", jar.toString(), "--config", conf.toString()));
+            if (jar == null) {
+                // The yardstick: same server, same component port, same configuration, one fixed bot resource.
+                Files.writeString(conf, "target-resource = b1\n", StandardOpenOption.APPEND);
+                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), StatelessForwarder.class.getName()));
+            } else {
+                cmd.add("-jar");
+                cmd.add(jar.toString());
+            }
+            cmd.addAll(List.of("--config", conf.toString()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             return new ProxyProcess(label, jar, domain, p, log);
@@ -772,6 +782,8 @@ public final class EndToEndBench {
         static final String USAGE = """
                 usage: EndToEndBench --jar LABEL=PATH [--jar LABEL=PATH ...] [options]
                   --jar LABEL=PATH       a proxy jar to run (own process); several: compared side by side
+                  --forwarder            also run the minimal stateless XEP-0114 forwarder (StatelessForwarder,
+                                         own process, label 'forwarder') as the yardstick, last in the list
                   --senders N            sender connections               (env BENCH_SENDERS, default 4)
                   --window W             gets in flight per sender        (env BENCH_WINDOW, default 16)
                   --phase S              measured seconds per phase       (env BENCH_PHASE_SECONDS, default 8)
@@ -797,6 +809,7 @@ public final class EndToEndBench {
         boolean jfr;
         boolean syscalls;
         boolean threads;
+        boolean forwarder;
         final List<String> proxyJvmOpts = new ArrayList<>();
         Path outDir = Path.of("target", "bench-e2e");
 
@@ -821,6 +834,7 @@ public final class EndToEndBench {
                     case "--jfr" -> o.jfr = true;
                     case "--syscalls" -> o.syscalls = true;
                     case "--threads" -> o.threads = true;
+                    case "--forwarder" -> o.forwarder = true;
                     default -> {
                         if (value == null) {
                             if (i + 1 >= args.length) {
@@ -853,6 +867,9 @@ public final class EndToEndBench {
             }
             if (o.jars.isEmpty()) {
                 throw new IllegalArgumentException("at least one --jar is needed");
+            }
+            if (o.forwarder) {
+                o.jars.add(new java.util.AbstractMap.SimpleImmutableEntry<>("forwarder", null)); // no jar: StatelessForwarder
             }
             if (o.window > 400) {
                 throw new IllegalArgumentException("--window at most 400 (Smack's send queue holds 500)");

@@ -34,6 +34,24 @@ class JarContentsIT {
         }
     }
 
+    /**
+     * One file, no clash: the embedded parser (Woodstox, stax2) is relocated under
+     * io/clientproxy/shaded, and no StAX provider is registered, so that a JVM the jar is put in
+     * (Tigase's) keeps its own XMLInputFactory.
+     */
+    @Test
+    void embeddedClassesAreRelocatedAndRegisterNothing() throws IOException {
+        try (JarFile jar = new JarFile(jar().toFile())) {
+            List<String> outside = jar.stream().map(ZipEntry::getName)
+                    .filter(n -> n.endsWith(".class") && !n.startsWith("io/clientproxy/")).toList();
+            assertEquals(List.of(), outside, "classes outside io/clientproxy");
+            List<String> services = jar.stream().map(ZipEntry::getName).filter(n -> n.startsWith("META-INF/services/")).toList();
+            assertEquals(List.of(), services);
+            assertNotNull(jar.getEntry("io/clientproxy/shaded/wstx/stax/WstxInputFactory.class"));
+            assertNotNull(jar.getEntry("META-INF/THIRD-PARTY-LICENSES.txt"));
+        }
+    }
+
     @Test
     void nameAndManifestCarryTheVersion() throws IOException {
         Path path = jar();

@@ -97,6 +97,42 @@ class ConnectionCheckIT {
         assertTrue(r.out.contains("connection:   REFUSED by " + prosody.host() + ":" + prosody.componentPort()), r::toString);
     }
 
+    /** Issue 19 item 6: nothing listening is reported at once, in the report alone, with what to do. */
+    @Test
+    void nothingListeningFailsFastWithoutLogLines() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        long start = System.nanoTime();
+        Result r = check("bot@localhost", "--check", "--server-port=" + closedPort);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertEquals(1, r.status, r::toString);
+        assertTrue(r.out.contains("connection:   FAILED: nothing listens at " + prosody.host() + ":" + closedPort
+                + " (Connection refused): start the XMPP server, or set server-host and server-port"), r::toString);
+        assertEquals("verdict: NOT OK (see the line above)", r.out.strip().lines().reduce((a, b) -> b).orElse(""), r::toString);
+        assertEquals("", r.err, "no log lines beside the report");
+        assertTrue(took.compareTo(Duration.ofSeconds(8)) < 0, "fails fast, not after the 15 s limit: " + took);
+    }
+
+    /** Issue 19 item 6: beside a running proxy (conflict) the check says to read the running proxy's counters. */
+    @Test
+    void aRunningProxyIsNamedWithWhereToReadItsCounters() throws Exception {
+        try (StandaloneProxy running = StandaloneProxy.start(StandaloneSettings.builder()
+                .server(prosody.host(), prosody.componentPort()).component(COMPONENT, SECRET).target("bot@localhost")
+                .statsInterval(Duration.ZERO).build())) {
+            assertTrue(running.awaitConnected(Duration.ofSeconds(10)));
+            Result r = check("bot@localhost", "--check");
+            assertEquals(1, r.status, r::toString);
+            assertTrue(r.out.contains("connection:   REFUSED by " + prosody.host() + ":" + prosody.componentPort()
+                    + ": stream error conflict"), r::toString);
+            assertTrue(r.out.contains("most likely the proxy itself, running") && r.out.contains("read its counters instead"),
+                    r::toString);
+            assertEquals("", r.err, "no log lines beside the report");
+            assertTrue(running.isConnected(), "the running proxy is left alone");
+        }
+    }
+
     private record Result(int status, String out, String err) {
         @Override
         public String toString() {

@@ -1,6 +1,7 @@
 package io.clientproxy.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -83,6 +84,38 @@ class MainTest {
         err.reset();
         assertEquals(2, run("--target-address=bot@localhost", "--component-secret=pw"));
         assertTrue(err().contains("'component-domain'"), err());
+    }
+
+    /** Issue 19 item 7: each configuration error says what to do. */
+    @Test
+    void configurationErrorsSayWhatToDo() throws Exception {
+        assertEquals(2, run());
+        assertTrue(err().startsWith("tigase-client-proxy: no configuration: run it with --config FILE"), err());
+        assertFalse(err().contains("'null'"), err());
+        err.reset();
+
+        Path conf = config("target-address = bot@localhost\ncomponent-domain = proxy.localhost\n"
+                + "component-secret = pw\nrequest-timout = PT5S\n");
+        assertEquals(2, run("--config", conf.toString()));
+        assertEquals("tigase-client-proxy: unknown option 'request-timout' in " + conf
+                + ": did you mean 'request-timeout'? --help lists them all", err().strip());
+        err.reset();
+        assertEquals(2, run("--target-address=bot@localhost", "--component-domain=proxy.localhost",
+                "--component-secret=pw", "--bogus-option-x=1"));
+        assertTrue(err().contains("unknown option 'bogus-option-x' on the command line") && !err().contains("did you mean"),
+                err());
+        err.reset();
+
+        assertEquals(2, run("--config", dir.resolve("missing.conf").toString()));
+        assertTrue(err().contains("missing.conf does not exist: give the path of yours with --config"), err());
+        assertFalse(err().contains("NoSuchFileException"), err());
+        assertEquals(1, err().lines().count(), err());
+        err.reset();
+
+        Path partial = config("target-address = bot@localhost\ncomponent-secret = pw\n");
+        assertEquals(2, run("--config", partial.toString()));
+        assertTrue(err().startsWith("tigase-client-proxy: missing option 'component-domain' (the component's domain"), err());
+        assertTrue(err().contains("add 'component-domain = ...' to " + partial), err());
     }
 
     @Test

@@ -151,6 +151,8 @@ class StandaloneJarIT {
         String log = read(stderr);
         assertTrue(log.contains("connected to " + prosody.host() + ":" + prosody.componentPort()), log);
         assertTrue(log.contains("stopped;"), "logged while shutting down: " + log);
+        assertTrue(log.contains("stopped; component " + COMPONENT + " since the start: forwarded="), log);
+        assertFalse(log.contains("NOT connected"), "a normal stop is no loss of the connection: " + log);
         assertFalse(log.contains("Exception"), log);
         assertFalse(log.contains("tigase/"), log);
         for (String line : log.split("\n")) {

@@ -105,6 +105,21 @@ class StanzaLimitsTest {
                 sandwich(iq("<q xmlns='urn:x' " + "b".repeat(65) + "='1'/>")).violation());
     }
 
+    /** Over two limits: the one it went over first counts, also when the other is the size. */
+    @Test
+    void theFirstLimitCountsWhenAStanzaIsAlsoTooLarge() throws IOException {
+        StringBuilder wide = new StringBuilder("<q xmlns='urn:x'");
+        for (int i = 0; i < 11; i++) {
+            wide.append(" a").append(i).append("='v'");
+        }
+        StanzaLimits.Refused r = sandwich(iq(wide + ">" + "x".repeat(5000) + "</q>"));
+        assertEquals(StanzaLimits.Violation.TOO_MANY_ATTRIBUTES, r.violation());
+        assertEquals("bad", r.stanza().attribute("id"));
+        refused.clear();
+        assertEquals(StanzaLimits.Violation.TOO_LARGE,
+                sandwich(iq("<q xmlns='urn:x'>" + "x".repeat(5000) + "</q>" + wide + "/>")).violation());
+    }
+
     @Test
     void commentsAndCdataInsideAStanzaDoNotConfuseTheFraming() throws IOException {
         StanzaReader r = reader((HEADER + iq("<q xmlns='urn:x'><!-- </iq> --><![CDATA[</iq><a>]]></q>") + AFTER

@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.InputStream;
 import java.io.IOException;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -96,6 +100,37 @@ class StanzaReaderTest {
         out.write("</stream:stream>".getBytes(StandardCharsets.UTF_8));
         out.close();
         assertNull(r.next());
+    }
+
+    /** However the socket cuts the bytes (here: one to seven at a time), the same stanzas come out. */
+    @Test
+    void anyChunkingGivesTheSameStanzas() throws IOException {
+        String xml = HEADER + "<message id='1'><body>Grüße &amp; 世界 \uD83D\uDE00</body><!-- > </message> --></message>"
+                + "<iq type='get' id='2' a='x&gt;/y'><q xmlns='urn:x'><![CDATA[</iq>]]><?pi </iq>?></q></iq>"
+                + " \n <presence/></stream:stream>";
+        byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+        List<String> whole = all(new StanzaReader(new ByteArrayInputStream(bytes)));
+        assertEquals(3, whole.size(), whole.toString());
+        for (int chunk = 1; chunk <= 7; chunk++) {
+            int n = chunk;
+            InputStream cut = new FilterInputStream(new ByteArrayInputStream(bytes)) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return super.read(b, off, Math.min(len, n));
+                }
+            };
+            assertEquals(whole, all(new StanzaReader(cut)), "chunks of " + chunk);
+        }
+    }
+
+    private static List<String> all(StanzaReader r) throws IOException {
+        r.readHeader();
+        List<String> out = new ArrayList<>();
+        XmlElement e;
+        while ((e = r.next()) != null) {
+            out.add(e.toXml());
+        }
+        return out;
     }
 
     @Test
