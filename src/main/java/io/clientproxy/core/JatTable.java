@@ -99,12 +99,6 @@ final class JatTable<S> {
      */
     Outcome admit(Jid sender, String id, S stanza, Jid addressUsed, IqType type,
                   TargetResource[] online, Balancer balancer, long now) {
-        return admit(sender, id, stanza, addressUsed, type, null, online, balancer, now);
-    }
-
-    /** As above, for a request whose payload has {@code namespace} (the kind of request; null when unknown). */
-    Outcome admit(Jid sender, String id, S stanza, Jid addressUsed, IqType type, String namespace,
-                  TargetResource[] online, Balancer balancer, long now) {
         Shard<S> shard = shards[codec.shardOf(sender)];
         synchronized (shard) {
             SenderMapping<S> mapping = mappingFor(shard, sender, now);
@@ -133,7 +127,7 @@ final class JatTable<S> {
             TargetResource resource = balancer.pick(online, sender);
             resource.addInFlight(shard.index, 1);
             PendingRequest<S> request = new PendingRequest<>(mapping, id, stanza, addressUsed, type,
-                    now + timeoutMillis, resource, false, namespace);
+                    now + timeoutMillis, resource, false);
             request.forward = mapping.nextForward();
             request.sentAt = now;
             mapping.lastAddressUsed = addressUsed;
@@ -195,7 +189,7 @@ final class JatTable<S> {
             }
             PENDING.setOpaque(shard, shard.pending + 1);
             PendingRequest<S> request = new PendingRequest<>(mapping, id, stanza, mapping.lastAddressUsed, type,
-                    now + timeoutMillis, requester, true, null);
+                    now + timeoutMillis, requester, true);
             shard.idle.remove(mapping);
             mapping.add(request);
             shard.byDeadline.addLast(request);

@@ -25,8 +25,6 @@ final class PendingRequest<S> extends IntrusiveList.Node implements Outcome {
     long forward;
     /** The resources it was on before {@link #resource} (null until it first moves); written under the shard lock. */
     volatile TargetResource[] tried;
-    /** The namespace of its payload (the kind of request), null when unknown. */
-    final String namespace;
     /** When (monotonic ms) it was forwarded to its current resource. Written under the shard lock. */
     long sentAt;
     /**
@@ -36,9 +34,8 @@ final class PendingRequest<S> extends IntrusiveList.Node implements Outcome {
     volatile TargetResource[] refusedBy;
 
     PendingRequest(SenderMapping<S> mapping, String id, S stanza, Jid addressUsed, IqType type,
-                   long deadline, TargetResource resource, boolean outbound, String namespace) {
+                   long deadline, TargetResource resource, boolean outbound) {
         this.outbound = outbound;
-        this.namespace = namespace;
         this.mapping = mapping;
         this.id = id;
         this.stanza = stanza;

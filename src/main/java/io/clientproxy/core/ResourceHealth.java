@@ -297,13 +297,14 @@ final class ResourceHealth<S> {
      * the request's kind; after {@link RefusedKinds#STRIKES} it gets no more of that kind.
      */
     void servedAfterRefusals(PendingRequest<S> request, TargetResource server, long now) {
-        server.served(request.namespace);
-        if (request.namespace == null) {
+        String kind = relocation.kindOf(request);
+        server.served(kind);
+        if (kind == null) {
             return;
         }
         for (TargetResource refuser : request.refusedBy) {
-            if (refuser != server && refuser.strike(request.namespace, now)) {
-                stopsGetting(refuser, request.namespace, "while " + server.jid() + " gives results for the same requests");
+            if (refuser != server && refuser.strike(kind, now)) {
+                stopsGetting(refuser, kind, "while " + server.jid() + " gives results for the same requests");
             }
         }
     }

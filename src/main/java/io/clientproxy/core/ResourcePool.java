@@ -76,6 +76,11 @@ public final class ResourcePool {
         anySuspect = true;
     }
 
+    /** Whether any resource has refused a kind of request (then requests are filtered by kind). */
+    boolean anyRefusing() {
+        return anyRefusing;
+    }
+
     /** A resource refuses a kind of request: {@link #servingKind} filters from now on. */
     void markRefusing() {
         anyRefusing = true;

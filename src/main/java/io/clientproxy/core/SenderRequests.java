@@ -90,7 +90,7 @@ final class SenderRequests<S> {
             return;
         }
         online = pool.servingKind(online, namespace, now);
-        Outcome outcome = table.admit(sender, id, stanza, addressUsed, type, namespace, online, balancer, now);
+        Outcome outcome = table.admit(sender, id, stanza, addressUsed, type, online, balancer, now);
         if (outcome instanceof StanzaError error) {
             refusals.reject(stanza, addressUsed, sender, error);
             return;
@@ -144,8 +144,8 @@ final class SenderRequests<S> {
         resource.stats().answered(shard, result, now - request.sentAt);
         if (result && request.refusedBy != null) {
             health.servedAfterRefusals(request, resource, now);
-        } else if (result) {
-            resource.served(request.namespace);
+        } else if (result && resource.hasRefusedKinds()) {
+            resource.served(relocation.kindOf(request));
         }
         if (log.isLoggable(Level.FINEST)) {
             log.finest("reply " + from + " id=" + id + " delivered " + request.addressUsed + " -> " + request.sender());
@@ -175,7 +175,7 @@ final class SenderRequests<S> {
         if (!isBounce(condition)) {
             // feature-not-implemented: the bot's own answer that it cannot do this; a set has it as its answer.
             if (request.type != IqType.GET || request.outbound) {
-                health.refusedAgain(held.resource(), request.namespace, now);
+                health.refusedAgain(held.resource(), relocation.kindOf(request), now);
                 deliverReply(stanza, from, token, id, false);
                 return;
             }

@@ -79,6 +79,11 @@ public final class TargetResource {
         return r != null && namespace != null && r.corroborated(namespace);
     }
 
+    /** Whether it has refused any kind of request (see {@link RefusedKinds}). */
+    boolean hasRefusedKinds() {
+        return refusals != null;
+    }
+
     /** It gave a result for a request of {@code namespace}. */
     void served(String namespace) {
         RefusedKinds r = refusals;

@@ -31,6 +31,8 @@ class ResourceHealthTest {
     }
 
     private static Sent request(CoreFixture f, String label, Jid from, String id, String type) {
+        // The stanza's payload, as the adapter would read it (the kind of request is its namespace).
+        f.out.withChild(label, Payload.of("echo", NS));
         f.core.onIq(label, new Iq(from, COMPONENT, id, type, 1, NS, null));
         return f.out.one();
     }
