@@ -128,8 +128,6 @@ public final class ProxyCore<S> {
                 targetRequests.onAnswer(stanza, from, id);
             } else if (!fromTarget) {
                 refusals.drop(DropReason.NOT_FROM_TARGET, stanza);
-            } else if (toResource != null && ResourceHealth.isPingAddress(toResource)) {
-                health.onAnswer(stanza, from, toResource, id);
             } else {
                 senderRequests.onAnswer(stanza, from, toResource, id, type, errorCondition);
             }

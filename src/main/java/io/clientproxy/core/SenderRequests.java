@@ -123,6 +123,8 @@ final class SenderRequests<S> {
             refusals.drop(DropReason.NO_ID, stanza);
         } else if (token == null) {
             refusals.drop(DropReason.UNKNOWN_TOKEN, stanza);
+        } else if (ResourceHealth.isPingAddress(token)) {
+            health.onAnswer(stanza, from, token, id);
         } else if (type == IqType.ERROR && (isBounce(errorCondition) || isRefusal(errorCondition))) {
             bounced(stanza, from, token, id, errorCondition);
         } else {
@@ -140,18 +142,30 @@ final class SenderRequests<S> {
         @SuppressWarnings("unchecked")
         PendingRequest<S> request = (PendingRequest<S>) outcome;
         int shard = table.shardOfSender(request.sender());
-        TargetResource resource = request.resource;
-        resource.stats().answered(shard, result, now - request.sentAt);
-        if (result && request.refusedBy != null) {
-            health.servedAfterRefusals(request, resource, now);
-        } else if (result && resource.hasRefusedKinds()) {
-            resource.served(relocation.kindOf(request));
-        }
+        answered(request, shard, result, now);
         if (log.isLoggable(Level.FINEST)) {
             log.finest("reply " + from + " id=" + id + " delivered " + request.addressUsed + " -> " + request.sender());
         }
         counters.count(Counter.REPLIES_DELIVERED, shard);
         outbox.forwardAnswer(stanza, request.stanza, request.addressUsed, request.sender());
+    }
+
+    /** The resource's figures; and, when it answers a kind others refused or it refused, what that tells. */
+    private void answered(PendingRequest<S> request, int shard, boolean result, long now) {
+        TargetResource resource = request.resource;
+        resource.stats().answered(shard, result, now - request.sentAt);
+        if (result && (request.refusedBy != null || resource.hasRefusedKinds())) {
+            kindServed(request, resource, now);
+        }
+    }
+
+    /** Out of {@link #answered}: rare, and the hot path stays small enough to inline. */
+    private void kindServed(PendingRequest<S> request, TargetResource resource, long now) {
+        if (request.refusedBy != null) {
+            health.servedAfterRefusals(request, resource, now);
+        } else {
+            resource.served(relocation.kindOf(request));
+        }
     }
 
     /**
