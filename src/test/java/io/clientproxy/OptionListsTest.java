@@ -155,6 +155,8 @@ class OptionListsTest {
         }
         TreeSet<String> missing = new TreeSet<>(tigase);
         missing.removeAll(standalone);
+        // Runs a command of Tigase's own session manager: nothing like it exists over XEP-0114.
+        missing.remove("approve-in-roster");
         assertEquals(new TreeSet<>(), missing, "options of the Tigase component the standalone mode lacks");
     }
 }

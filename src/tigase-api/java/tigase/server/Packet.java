@@ -45,7 +45,7 @@ public class Packet {
 	private JID packetTo = null;
 	private String packetToString = null;
 	private String packetToStringSecure = null;
-	private String permissions = "NONE";
+	private Permissions permissions = Permissions.NONE;
 	private String priority = "NORMAL";
 	private JID stanzaFrom = null;
 	private String stanzaId = null;
@@ -206,6 +206,14 @@ public class Packet {
 
 	public void setPacketTo(JID to) {
 		this.packetTo = to;
+	}
+
+	public Permissions getPermissions() {
+		return permissions;
+	}
+
+	public void setPermissions(Permissions perm) {
+		this.permissions = perm;
 	}
 
 	public JID getStanzaFrom() {

@@ -29,12 +29,25 @@ final class ClusterSync<S> {
         this.clock = clock;
     }
 
-    /** Another node joined: it learns what this node knows first-hand (the subscription, the resources whose presence came here). */
+    /**
+     * Another node joined, or this node's instance came up while it was there: it learns what this
+     * node knows first-hand (the subscription, the resources whose presence came here) and is asked
+     * for what it knows ({@link TargetEvent.Kind#HELLO}). Asking matters after a restart while no
+     * target resource is online: Tigase holds the {@code subscribe} for the offline account, so the
+     * subscription is known only to the other nodes, and what they sent when the link came up may
+     * have arrived before this instance existed.
+     */
     void nodeConnected(String node) {
         ClusterPeers<S> p = cluster.peers();
         if (p == null || node.equals(p.localNode())) {
             return;
         }
+        tell(p, node);
+        p.send(node, TargetEvent.of(TargetEvent.Kind.HELLO));
+    }
+
+    /** What this node knows first-hand, to {@code node}. */
+    private void tell(ClusterPeers<S> p, String node) {
         if (presence.subscription().isConfirmed()) {
             p.send(node, TargetEvent.of(TargetEvent.Kind.SUBSCRIBED));
         }
@@ -56,7 +69,9 @@ final class ClusterSync<S> {
 
     /** A fact about the target's presence from cluster node {@code fromNode}. */
     void onEvent(String fromNode, TargetEvent event) {
-        counters.count(Counter.CLUSTER_EVENTS);
+        if (event.kind() != TargetEvent.Kind.HELLO) {
+            counters.count(Counter.CLUSTER_EVENTS);
+        }
         switch (event.kind()) {
             case ONLINE -> presence.resourceOnline(event.resource(), event.priority(), fromNode);
             case OFFLINE -> {
@@ -71,6 +86,12 @@ final class ClusterSync<S> {
             case DENIED -> {
                 presence.allResourcesOffline();
                 presence.subscription().denied(clock.getAsLong());
+            }
+            case HELLO -> {
+                ClusterPeers<S> p = cluster.peers();
+                if (p != null && !fromNode.equals(p.localNode())) {
+                    tell(p, fromNode);
+                }
             }
         }
     }

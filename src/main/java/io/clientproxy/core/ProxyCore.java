@@ -166,6 +166,16 @@ public final class ProxyCore<S> {
         servicePresence.refresh();
     }
 
+    /**
+     * The subscription is approved although no {@code subscribed} came: the adapter wrote it into
+     * the target's roster on the server (Tigase's {@code user-roster-management} command). As for
+     * {@code subscribed}: the component probes, and the other cluster nodes learn it.
+     */
+    public void approvedOnServer() {
+        presence.approved();
+        servicePresence.refresh();
+    }
+
     /** The adapter's own counters (connection, parser, limits), shown by the {@code counters} admin command. */
     public void setAdapterCounters(Supplier<Map<String, Long>> counters) { commands.adapterCounters(counters); }
 
@@ -190,7 +200,10 @@ public final class ProxyCore<S> {
      */
     public void joinCluster(String localNode, ClusterLink<S> link) { cluster.join(localNode, link); }
 
-    /** Another node joined: it learns what this node knows first-hand. */
+    /**
+     * Another node joined, or this node's instance came up while it was there: it learns what this
+     * node knows first-hand and is asked for what that node knows (see {@link ClusterSync#nodeConnected}).
+     */
     public void nodeConnected(String node) { clusterSync.nodeConnected(node); }
 
     /** A node left the cluster: its resources are gone (gets move, sets get {@code recipient-unavailable}). */

@@ -12,8 +12,12 @@ import java.util.Map;
  * user's server probes the component at every login (RFC 6121 4.3), which is how a restarted
  * component learns its subscribers again.
  *
- * <p>Subscribers that should hear of a change are kept in memory, at most {@link #MAX_SUBSCRIBERS}
- * bare JIDs (the longest-silent one is forgotten first; it hears again at its next login).
+ * <p>Subscriptions that should hear of a change are kept in memory: each user's bare JID with the
+ * address it subscribed to (a user may subscribe to several addresses at the component's domain,
+ * e.g. {@code proxy.example.com} and {@code svc@proxy.example.com}: each is told), at most
+ * {@link #MAX_SUBSCRIBERS} of them (the longest-silent one is forgotten first; it hears again
+ * after its next login's probe). A probe counts as a subscription: only a server that has one
+ * in its user's roster sends it.
  * Senders that {@code allowed-senders} refuses get {@code unsubscribed} and nothing else.
  */
 final class ServicePresence<S> {
@@ -25,10 +29,14 @@ final class ServicePresence<S> {
     private final ProxyCounters counters;
     private final ResourcePool pool;
     private final Refusals<S> refusals;
-    /** Subscriber's bare JID to the bare address it subscribed to, eldest first. Guarded by this. */
-    private final LinkedHashMap<Jid, Jid> subscribers = new LinkedHashMap<>(16, 0.75f, true) {
+    /** A user's bare JID and the bare address at the component it subscribed to. */
+    private record Subscription(Jid user, Jid address) {
+    }
+
+    /** Eldest (longest silent) first. Guarded by this. */
+    private final LinkedHashMap<Subscription, Boolean> subscribers = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Jid, Jid> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Subscription, Boolean> eldest) {
             return size() > MAX_SUBSCRIBERS;
         }
     };
@@ -79,7 +87,7 @@ final class ServicePresence<S> {
                 send(address, from, serving());
             }
             case "unsubscribe" -> {
-                subscribers.remove(user);
+                subscribers.remove(new Subscription(user, address));
                 send(address, user, false);
             }
             default -> refusals.drop(DropReason.PRESENCE_IGNORED, stanza);
@@ -97,8 +105,8 @@ final class ServicePresence<S> {
             return;
         }
         announcedServing = now;
-        for (Map.Entry<Jid, Jid> s : subscribers.entrySet()) {
-            send(s.getValue(), s.getKey(), now);
+        for (Subscription s : subscribers.keySet()) {
+            send(s.address(), s.user(), now);
         }
     }
 
@@ -106,8 +114,8 @@ final class ServicePresence<S> {
     synchronized void shutdown() {
         if (announcedServing) {
             announcedServing = false;
-            for (Map.Entry<Jid, Jid> s : subscribers.entrySet()) {
-                send(s.getValue(), s.getKey(), false);
+            for (Subscription s : subscribers.keySet()) {
+                send(s.address(), s.user(), false);
             }
         }
     }
@@ -121,7 +129,7 @@ final class ServicePresence<S> {
     }
 
     private void remember(Jid user, Jid address) {
-        subscribers.put(user, address);
+        subscribers.put(new Subscription(user, address), Boolean.TRUE);
     }
 
     private void send(Jid from, Jid to, boolean available) {

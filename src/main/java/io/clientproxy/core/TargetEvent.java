@@ -20,7 +20,13 @@ public record TargetEvent(Kind kind, Jid resource, int priority) {
         /** The target approved the subscription ({@code subscribed}). */
         SUBSCRIBED,
         /** The target denied or cancelled the subscription: its resources are unknown. */
-        DENIED
+        DENIED,
+        /**
+         * Not a fact but a question: the sending node's instance is up and asks for what the
+         * receiver knows first-hand. Needed because the facts a node sends when it sees another
+         * node connect can arrive before the component on that node exists, and are then lost.
+         */
+        HELLO
     }
 
     public static TargetEvent of(Kind kind) {

@@ -80,10 +80,13 @@ final class TargetPresence<S> {
         switch (subscription.due(now)) {
             case SUBSCRIBE -> {
                 if (subscription.state() == SubscriptionState.PENDING) {
+                    // Not necessarily a refusal: a server may hold the request for an account with no
+                    // resource online until it logs in (Tigase 8.4 does, even when it is approved).
                     report(() -> "target " + target + " has not answered the presence subscription request from "
-                            + component + ": until the account " + target + " approves it (any client can; it lives in "
-                            + "the account's roster), the proxy knows no resource and every request gets "
-                            + "service-unavailable; asking again");
+                            + component + ": either no resource of " + target + " is online (its server may hold "
+                            + "the request until one is), or the account " + target + " must approve it (any client "
+                            + "can; it lives in the account's roster); meanwhile the proxy knows no resource and every "
+                            + "request gets service-unavailable; asking again");
                 }
                 sendSubscribe();
             }
@@ -140,11 +143,7 @@ final class TargetPresence<S> {
                             + wait / 1000 + " s");
                 }
             }
-            case "subscribed" -> {
-                subscription.confirmed(clock.getAsLong());
-                sendProbe();
-                cluster.announce(TargetEvent.of(TargetEvent.Kind.SUBSCRIBED));
-            }
+            case "subscribed" -> approved();
             case "unsubscribed", "unsubscribe" -> {
                 allResourcesOffline();
                 cluster.announce(TargetEvent.of(TargetEvent.Kind.DENIED));
@@ -158,6 +157,17 @@ final class TargetPresence<S> {
             case "probe" -> outbox.presence(component, from, null);
             default -> refusals.drop(DropReason.PRESENCE_IGNORED, stanza);
         }
+    }
+
+    /**
+     * The subscription is approved, by {@code subscribed} or because an adapter wrote it into the
+     * target's roster on the server (Tigase's {@code user-roster-management} command): the
+     * component probes, and the other cluster nodes learn it.
+     */
+    void approved() {
+        subscription.confirmed(clock.getAsLong());
+        sendProbe();
+        cluster.announce(TargetEvent.of(TargetEvent.Kind.SUBSCRIBED));
     }
 
     /** A resource is online, its presence seen by cluster node {@code node} (null: here). */

@@ -193,7 +193,8 @@ final class ConnectionCheck {
             case "conflict" -> "another connection already is this component, most likely the proxy itself, running "
                     + "(a server takes one connection per component), so --check cannot connect beside it. To see how "
                     + "the running proxy is doing, read its counters instead: the summary line it logs every "
-                    + "stats-interval, or its admin command 'counters' (XEP-0050, from an address in admins)";
+                    + "stats-interval, http://127.0.0.1:<metrics-port>/metrics when metrics-port is set, or its admin "
+                    + "command 'counters' (XEP-0050, from an address in admins)";
             case "host-unknown" -> "the server does not know component-domain: check it against the server's configuration";
             case "not-authorized" -> "check component-secret against the server's configuration";
             default -> "check component-secret and component-domain against the server's configuration";

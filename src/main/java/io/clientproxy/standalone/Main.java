@@ -36,8 +36,21 @@ public final class Main {
     private Main() {
     }
 
+    /** Exit status when a thread of the proxy died of something it could not handle (e.g. out of memory). */
+    static final int FAILED = 1;
+
     public static void main(String[] args) {
         defaultLogging();
+        // A proxy thread that dies (the reader, out of memory) would leave a process that looks
+        // alive, its connection open and unread: end it, so that a supervisor starts it again.
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            try {
+                System.err.println(NAME + ": thread " + thread.getName() + " failed (" + e + "); stopping with status "
+                        + FAILED + " so that a supervisor can restart the proxy");
+            } finally {
+                Runtime.getRuntime().halt(FAILED);
+            }
+        });
         int status = run(args, System.out, System.err);
         if (status != OK) {
             System.exit(status);

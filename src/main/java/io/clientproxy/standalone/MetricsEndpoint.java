@@ -15,10 +15,26 @@ import java.util.function.Supplier;
 /**
  * Serves {@code GET /metrics} ({@link MetricsText}) on a loopback port for a monitoring system to
  * scrape. Loopback only, since the figures name the target's resources; put a reverse proxy in
- * front to expose them elsewhere. One daemon thread answers; any other path gets 404, any other
- * method 405.
+ * front to expose them elsewhere. Any other path gets 404, any other method 405, and a request
+ * whose {@code Host} is not a loopback name 403 (a web page that rebinds a DNS name to 127.0.0.1
+ * cannot read it). A few daemon threads answer, and the JDK server closes a connection whose
+ * request is not complete within {@value #REQUEST_SECONDS} s, so a stalled client cannot keep a
+ * scraper out.
  */
 final class MetricsEndpoint implements AutoCloseable {
+    static final int REQUEST_SECONDS = 10;
+    private static final int THREADS = 4;
+
+    static {
+        // Read once by the JDK's server configuration; without it a request may take forever.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_SECONDS));
+        }
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+            System.setProperty("sun.net.httpserver.maxRspTime", String.valueOf(REQUEST_SECONDS));
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService thread;
 
@@ -31,7 +47,7 @@ final class MetricsEndpoint implements AutoCloseable {
     MetricsEndpoint(int port, Supplier<String> metrics) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
         server.createContext("/", exchange -> answer(exchange, metrics));
-        thread = Executors.newSingleThreadExecutor(r -> {
+        thread = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "client-proxy-metrics");
             t.setDaemon(true);
             return t;
@@ -47,7 +63,9 @@ final class MetricsEndpoint implements AutoCloseable {
 
     private static void answer(HttpExchange exchange, Supplier<String> metrics) throws IOException {
         try (exchange) {
-            if (!exchange.getRequestURI().getPath().equals("/metrics")) {
+            if (!isLoopback(exchange.getRequestHeaders().getFirst("Host"))) {
+                exchange.sendResponseHeaders(403, -1);
+            } else if (!exchange.getRequestURI().getPath().equals("/metrics")) {
                 exchange.sendResponseHeaders(404, -1);
             } else if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
@@ -64,6 +82,16 @@ final class MetricsEndpoint implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** {@code 127.0.0.1:9464}, {@code localhost}, {@code [::1]:9464}: names of this host only. */
+    private static boolean isLoopback(String host) {
+        if (host == null) {
+            return true; // HTTP/1.0 has no Host header; a browser always sends one
+        }
+        String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
+                : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
+        return name.equalsIgnoreCase("localhost") || name.startsWith("127.") || name.equals("[::1]");
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.Set;
  * {@code _total}.
  *
  * <p>From {@link StandaloneProxy#statistics()}: the gauges {@code connected}, {@code pending},
- * {@code online-resources}, {@code mappings} and {@code backlog} become
+ * {@code online-resources}, {@code mappings}, {@code backlog} and {@code service-subscribers} become
  * {@code clientproxy_connected} and so on; {@code errors/<condition>} becomes
  * {@code clientproxy_errors_sent_total{condition="<condition>"}}, {@code dropped/<reason>}
  * {@code clientproxy_dropped_total{reason="<reason>"}}, and every other count
@@ -26,13 +26,15 @@ import java.util.Set;
 final class MetricsText {
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    private static final Set<String> GAUGES = Set.of("connected", "pending", "online-resources", "mappings", "backlog");
+    private static final Set<String> GAUGES = Set.of("connected", "pending", "online-resources", "mappings", "backlog",
+            "service-subscribers");
     private static final Map<String, String> GAUGE_HELP = Map.of(
             "connected", "1 while the component's stream to the server is up",
             "pending", "requests forwarded to the target and not answered yet",
             "online-resources", "resources of the target known to be online",
             "mappings", "senders with a JAT mapping (token)",
-            "backlog", "answers held for senders until the stream is back");
+            "backlog", "answers held for senders until the stream is back",
+            "service-subscribers", "users this proxy tells when the service comes and goes (subscribed to its presence)");
 
     /**
      * One resource of the target as exposed: its state and counts, and its answer latency.

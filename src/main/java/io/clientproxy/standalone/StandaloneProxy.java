@@ -95,6 +95,7 @@ public final class StandaloneProxy implements AutoCloseable {
         if (settings.metricsPort() != 0 && retryFirstConnection) {
             try {
                 proxy.metrics = new MetricsEndpoint(settings.metricsPort(), proxy::metricsText);
+                log.info(() -> "serving metrics at http://127.0.0.1:" + settings.metricsPort() + "/metrics");
             } catch (java.io.IOException e) {
                 throw new InvalidSettingException(StandaloneSettings.METRICS_PORT, settings.metricsPort(),
                         "cannot listen on 127.0.0.1:" + settings.metricsPort() + " (" + e.getMessage()
@@ -196,8 +197,9 @@ public final class StandaloneProxy implements AutoCloseable {
 
     /**
      * All counters in one map: gauges ({@code connected}, {@code pending}, {@code online-resources},
-     * {@code mappings}, {@code backlog}), then the core's counters, then the adapter's, then each
-     * online resource's figures ({@code resource/<resource>/...}, see README, Resource health).
+     * {@code mappings}, {@code service-subscribers}, {@code backlog}), then the core's counters, then
+     * the adapter's, then each online resource's figures ({@code resource/<resource>/...}, see
+     * README, Resource health).
      */
     public Map<String, Long> statistics() {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -205,6 +207,7 @@ public final class StandaloneProxy implements AutoCloseable {
         out.put("pending", (long) core.pendingCount());
         out.put("online-resources", (long) core.resources().size());
         out.put("mappings", (long) core.mappingCount());
+        out.put("service-subscribers", (long) core.serviceSubscriberCount());
         out.put("backlog", (long) backlog.size());
         out.putAll(core.counters().snapshot());
         out.putAll(counters.snapshot());

@@ -111,7 +111,16 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     @ConfigField(desc = "The component's address toward the target (default: <bean name>.<target's domain>)", alias = ProxySettings.PROXY_ADDRESS)
     private String proxyAddress;
 
+    @ConfigField(desc = "While the target has not approved the subscription, write it into the target's roster with sess-man's user-roster-management command (needs that command granted to <bean>@<target's domain> in sess-man's commands ACL; single node)", alias = APPROVE_IN_ROSTER)
+    private boolean approveInRoster;
+
+    /** The option's key: docs/tigase.md, "No approval needed: Tigase's roster command". */
+    static final String APPROVE_IN_ROSTER = "approve-in-roster";
+
     private volatile ProxyCore<Packet> core;
+    /** Option approve-in-roster; null when off. */
+    private volatile RosterApproval rosterApproval;
+    private boolean clusterSkipLogged;
     /** The instances of this bean on other nodes, in cluster mode (README, "In a Tigase cluster"). */
     private final ClusterCommands cluster = new ClusterCommands(this::getComponentId, this::getNodesConnected,
             (node, event) -> {
@@ -124,6 +133,8 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     private final LongAdder internalErrors = new LongAdder();
     private final LongAdder unknownStanzas = new LongAdder();
     private boolean subscribed;
+    /** Copies of this component's jar on the class path, counted at initialisation (more than one: see the log). */
+    private volatile int classPathCopies;
 
     private final LongSupplier clock;
 
@@ -163,6 +174,18 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         }
         log.info(() -> "component " + getName() + " " + Version.current() + " proxies IQ requests at "
                 + core.component() + " to " + core.settings().target());
+        if (approveInRoster) {
+            ProxySettings st = core.settings();
+            rosterApproval = new RosterApproval(JID.jidInstanceNS(getName(), st.target().domain(), null),
+                    st.target().toString(), core.component().toString(), this::addOutPacket,
+                    st.resubscribeMin().toMillis(), st.resubscribeMax().toMillis());
+        }
+        List<ClassPathCopies.Copy> copies = ClassPathCopies.find(ClientProxyComponent.class.getClassLoader());
+        classPathCopies = copies.size();
+        String duplicates = ClassPathCopies.problem(copies);
+        if (duplicates != null) {
+            log.severe("component " + getName() + ": " + duplicates);
+        }
         super.initialize();
     }
 
@@ -223,6 +246,24 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         if (!subscribed && core != null) {
             subscribed = true;
             core.start();
+            greetConnectedNodes();
+        }
+    }
+
+    /**
+     * Cluster mode: the instances on nodes already connected learn what this one knows and are
+     * asked for what they know. Tigase tells a component of a node once, when the cluster link
+     * comes up, which may be before this instance had a core (or a controller): what the other
+     * node sent then is lost, and after a restart while no target resource is online nothing
+     * else tells this instance that the subscription is approved.
+     */
+    private void greetConnectedNodes() {
+        ProxyCore<Packet> c = core;
+        if (c == null || !subscribed) {
+            return;
+        }
+        for (String node : cluster.otherNodes()) {
+            c.nodeConnected(node);
         }
     }
 
@@ -244,10 +285,30 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         }
         try {
             c.tick();
+            approveInRosterIfNeeded(c);
         } catch (RuntimeException e) {
             internalErrors.increment();
             log.log(Level.WARNING, "timer tick failed", e);
         }
+    }
+
+    private void approveInRosterIfNeeded(ProxyCore<Packet> c) {
+        RosterApproval approval = rosterApproval;
+        if (approval == null) {
+            return;
+        }
+        if (!cluster.otherNodes().isEmpty()) {
+            // The command changes the roster of a session on this node only; the target's session may
+            // be on another, whose copy of the roster would stay as it was.
+            if (!clusterSkipLogged) {
+                clusterSkipLogged = true;
+                log.warning(() -> "component " + getName() + ": option " + APPROVE_IN_ROSTER + " acts on a single "
+                        + "node only; in a cluster approve the subscription once (docs/tigase.md, \"No approval "
+                        + "needed\")");
+            }
+            return;
+        }
+        approval.tick(c.subscriptionState(), clock.getAsLong());
     }
 
     // ------------------------------------------------------------- cluster
@@ -257,6 +318,9 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     public void setClusterController(ClusterControllerIfc controller) {
         super.setClusterController(controller);
         cluster.setController(controller);
+        synchronized (this) {
+            greetConnectedNodes();
+        }
     }
 
     /** An instance of this bean on another node is up: it learns what this node knows first-hand. */
@@ -264,9 +328,13 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
     protected void onNodeConnected(JID node) {
         super.onNodeConnected(node);
         ProxyCore<Packet> c = core;
-        if (c != null && !node.equals(getComponentId())) {
+        if (c != null && isStarted() && !node.equals(getComponentId())) {
             c.nodeConnected(node.getDomain());
         }
+    }
+
+    private synchronized boolean isStarted() {
+        return subscribed;
     }
 
     /** A node left: the resources whose sessions were there go offline, with what they held. */
@@ -307,6 +375,16 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
             return;
         }
         try {
+            RosterApproval approval = rosterApproval;
+            if (approval != null) {
+                RosterApproval.Outcome outcome = approval.onPacket(packet, clock.getAsLong());
+                if (outcome == RosterApproval.Outcome.WRITTEN) {
+                    c.approvedOnServer();
+                }
+                if (outcome != null) {
+                    return;
+                }
+            }
             dispatch(c, packet);
         } catch (RuntimeException e) {
             internalErrors.increment();
@@ -449,6 +527,7 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         list.add(name, "online-resources", (long) c.resources().size(), Level.INFO);
         list.add(name, "subscription", c.subscriptionState().key(), Level.INFO);
         list.add(name, "mappings", (long) c.mappingCount(), Level.FINE);
+        list.add(name, "service-subscribers", (long) c.serviceSubscriberCount(), Level.FINE);
         for (Map.Entry<String, Long> e : c.counters().snapshot().entrySet()) {
             list.add(name, e.getKey(), e.getValue(), INFO_COUNTERS.contains(e.getKey()) ? Level.INFO : Level.FINE);
         }
@@ -463,6 +542,11 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         }
         list.add(name, "internal-errors", internalErrors.sum(), Level.FINE);
         list.add(name, "dropped/not-a-stanza", unknownStanzas.sum(), Level.FINE);
+        RosterApproval approval = rosterApproval;
+        if (approval != null) {
+            list.add(name, "roster-approvals", approval.written(), Level.FINE);
+        }
+        list.add(name, "class-path-copies", (long) classPathCopies, classPathCopies > 1 ? Level.INFO : Level.FINE);
     }
 
     /** Counters shown at Tigase's default statistics level (INFO); the rest at FINE. */

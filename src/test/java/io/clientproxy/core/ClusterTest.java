@@ -514,4 +514,33 @@ class ClusterTest {
         assertEquals(1, out.size(), out.toString());
         assertEquals("ping", out.get(0).stanza().label());
     }
+
+    /**
+     * A node restarts while no target resource is online: nothing answers its {@code subscribe}
+     * (Tigase holds it for the offline account), and what the other node sent when the link came up
+     * arrived before the new instance existed. The new instance asks, learns that the subscription
+     * is approved, and does not ask the target again.
+     */
+    @Test
+    void aRestartedNodeAsksTheOthersForTheSubscription() {
+        Cluster c = cluster("node1", "node2");
+        c.receive("node1", new Stanza("presence", "p", TARGET, COMPONENT, null, "subscribed"));
+        c.take();
+        c.disconnect("node2");
+        c.cores.get("node1").nodeConnected("node2");
+        c.wire.clear(); // reached node2 before its new instance was there
+
+        ProxySettings settings = ProxySettings.builder().target(TARGET).build();
+        ProxyCore<Stanza> restarted = c.add("node2", settings);
+        restarted.start();
+        assertEquals("subscribe", c.one().stanza().type());
+        c.connected.add("node2");
+        restarted.nodeConnected("node1");
+        c.pump();
+
+        assertEquals(SubscriptionState.SUBSCRIBED, restarted.subscriptionState());
+        c.clock.addAndGet(settings.resubscribeMax().toMillis() * 2);
+        restarted.tick();
+        assertEquals(List.of(), c.take(), "no second subscribe");
+    }
 }

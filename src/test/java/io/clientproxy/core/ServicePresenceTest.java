@@ -135,4 +135,21 @@ class ServicePresenceTest {
         assertTrue(told.stream().noneMatch(s -> s.to().equals(Jid.parse("u0@example.com"))), "the eldest was forgotten");
         assertNull(told.get(0).presenceType());
     }
+
+    @Test
+    void aUserSubscribedToTwoAddressesHearsFromBoth() {
+        CoreFixture f = new CoreFixture().online("a");
+        f.core.onPresence("p", ALICE, COMPONENT, "subscribe", 0);
+        f.core.onPresence("p", ALICE, SVC, "subscribe", 0);
+        f.out.take();
+        f.offline("a");
+        List<Sent> told = f.out.take();
+        assertEquals(2, told.size(), told.toString());
+        assertTrue(told.stream().allMatch(s -> "unavailable".equals(s.presenceType()) && s.to().equals(ALICE.asBare())));
+        assertEquals(java.util.Set.of(COMPONENT, SVC), told.stream().map(Sent::from).collect(java.util.stream.Collectors.toSet()));
+        f.core.onPresence("p", ALICE, SVC, "unsubscribe", 0);
+        f.out.take();
+        f.online("a");
+        assertPresence(f.out.one(), COMPONENT, ALICE.asBare(), null);
+    }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,6 +60,20 @@ public final class TigaseInstallation implements XmppServer {
      */
     public static TigaseInstallation start(Path home, String bean, String target, Map<String, String> beanOptions,
                                            String admin) throws IOException, InterruptedException {
+        return start(home, List.of(new Bean(bean, target, beanOptions)), admin, "");
+    }
+
+    /** A bean of the component: its name, target and extra options (TDSL values). */
+    public record Bean(String name, String target, Map<String, String> options) {
+    }
+
+    /**
+     * As {@link #start(Path, String, String, Map, String)}, with several beans (each installed with
+     * {@code scripts/install-tigase}) and {@code extraConfig} (TDSL) appended to the copy's
+     * {@code config.tdsl}.
+     */
+    public static TigaseInstallation start(Path home, List<Bean> beans, String admin, String extraConfig)
+            throws IOException, InterruptedException {
         if (!Files.isDirectory(home.resolve("jars")) || !Files.isDirectory(home.resolve("etc"))) {
             throw new IllegalArgumentException(home + " is not a Tigase installation (no jars/ and etc/)");
         }
@@ -72,7 +87,10 @@ public final class TigaseInstallation implements XmppServer {
             ServerFiles.FreePorts ports = new ServerFiles.FreePorts();
             t = new TigaseInstallation(dir, ports.next());
             t.configure(ports, admin + "@" + DOMAIN);
-            t.installComponent(bean, target, beanOptions);
+            Files.writeString(dir.resolve("etc/config.tdsl"), extraConfig, StandardOpenOption.APPEND);
+            for (Bean b : beans) {
+                t.installComponent(b.name(), b.target(), b.options());
+            }
             t.createDatabase(admin);
             t.launch();
             return t;
@@ -254,6 +272,9 @@ public final class TigaseInstallation implements XmppServer {
     public void register(String user, String password) {
         try {
             XMPPTCPConnection conn = new XMPPTCPConnection(XmppClients.configuration(host(), c2sPort, DOMAIN, true).build());
+            // Smack's default 5 s is short for a loaded machine (Tigase's first registrations also
+            // create the database rows); a registration is not what the check measures.
+            conn.setReplyTimeout(20_000);
             try {
                 conn.connect();
                 AccountManager accounts = AccountManager.getInstance(conn);

@@ -91,8 +91,7 @@ class TigaseVerifyIT {
         options.put("resubscribe-min", "'PT2S'");
         options.put("resubscribe-max", "'PT5S'");
         long t0 = System.nanoTime();
-        tigase = TigaseInstallation.start(installation, "proxy", BOT + "@" + TigaseInstallation.DOMAIN, options,
-                ADMIN);
+        tigase = TigaseInstallation.start(installation, beans(options), ADMIN, NoApprovalScenarios.CONFIG);
         System.out.printf("verify-tigase: %s started from %s in %d s%n", tigase, installation,
                 (System.nanoTime() - t0) / 1_000_000_000);
         List<String> failures = new ArrayList<>();
@@ -118,6 +117,9 @@ class TigaseVerifyIT {
             scenario(failures, "admin-commands", this::adminCommands);
             scenario(failures, "statistics", this::statistics);
             scenario(failures, "hung-resource", this::hungResource);
+            NoApprovalScenarios noApproval = new NoApprovalScenarios(tigase, alice, users::add);
+            scenario(failures, "roster-command", noApproval::rosterCommand);
+            scenario(failures, "approve-in-roster", noApproval::approveInRoster);
         } finally {
             for (XMPPTCPConnection c : users) {
                 c.disconnect();
@@ -133,6 +135,14 @@ class TigaseVerifyIT {
         System.out.println("verify-tigase: " + (failures.isEmpty() ? "all scenarios passed" : failures.size()
                 + " scenario(s) failed: " + failures));
         assertEquals(List.of(), failures);
+    }
+
+    /** The main bean, and the beans of {@link NoApprovalScenarios} with the same options. */
+    private static List<TigaseInstallation.Bean> beans(Map<String, String> options) {
+        List<TigaseInstallation.Bean> beans = new ArrayList<>();
+        beans.add(new TigaseInstallation.Bean("proxy", BOT + "@" + TigaseInstallation.DOMAIN, options));
+        beans.addAll(NoApprovalScenarios.beans(options));
+        return beans;
     }
 
     @FunctionalInterface

@@ -57,7 +57,7 @@ class InstallTigaseScriptIT {
         assertEquals(config, Files.readString(tigase.resolve("etc/config.tdsl")), "a second run adds nothing");
 
         // A second bean: a backup of its own, and the first backup still holds the original.
-        assertEquals(0, install(tigase.toString(), "weather@example.com", "weather").status());
+        assertEquals(0, install(tigase.toString(), "weather-bot@example.com", "weather").status());
         try (Stream<Path> files = Files.list(tigase.resolve("etc"))) {
             List<String> backups = files.map(p -> p.getFileName().toString())
                     .filter(n -> n.startsWith("config.tdsl.bak-client-proxy-")).sorted().toList();
@@ -96,5 +96,34 @@ class InstallTigaseScriptIT {
         assertEquals(2, install(tigase.toString(), "example.com").status());
         assertEquals(2, install(tigase.resolve("nowhere").toString(), "bot@example.com").status());
         assertEquals(2, install().status());
+        Run shadowing = install(tigase.toString(), "Proxy@example.com", "proxy");
+        assertEquals(2, shadowing.status(), "a bean named like the target's local part takes the target's stanzas");
+        assertTrue(shadowing.output().contains("pick another name"), shadowing.output());
+    }
+
+    /**
+     * A copy of the component under another name (renamed, or left in a container's jars/ by an
+     * earlier image): Tigase would load both. Refused with status 3, nothing changed.
+     */
+    @Test
+    void refusesASecondCopyUnderAnotherName() throws Exception {
+        layOut();
+        Path built = Path.of(System.getProperty("proxy.jar"));
+        Path renamed = tigase.resolve("jars/client-proxy.jar");
+        Files.copy(built, renamed);
+        Files.writeString(tigase.resolve("jars/tigase-server.jar"), "not the component");
+        String config = Files.readString(tigase.resolve("etc/config.tdsl"));
+        Run run = install(tigase.toString(), "bot@example.com", "proxy");
+        assertEquals(3, run.status(), run.output());
+        assertTrue(run.output().contains(renamed.toString()), run.output());
+        try (Stream<Path> jars = Files.list(tigase.resolve("jars"))) {
+            assertEquals(List.of("client-proxy.jar", "tigase-client-proxy-0.0.1.jar", "tigase-server.jar"),
+                    jars.map(p -> p.getFileName().toString()).sorted().toList(), "no jar added or removed");
+        }
+        assertEquals(config, Files.readString(tigase.resolve("etc/config.tdsl")), "configuration unchanged");
+
+        Files.delete(renamed);
+        Run again = install(tigase.toString(), "bot@example.com", "proxy");
+        assertEquals(0, again.status(), again.output());
     }
 }

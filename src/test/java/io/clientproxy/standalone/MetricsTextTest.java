@@ -80,4 +80,34 @@ class MetricsTextTest {
         }
         return n;
     }
+
+    /**
+     * A client that opens a connection and never finishes its request (a stalled scraper, or any
+     * local process) must not keep the monitoring system from reading the figures.
+     */
+    @Test
+    void aStalledClientDoesNotBlockScrapes() throws Exception {
+        try (MetricsEndpoint endpoint = new MetricsEndpoint(0, () -> "clientproxy_pending 3\n");
+             java.net.Socket stalled = new java.net.Socket("127.0.0.1", endpoint.port())) {
+            stalled.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            stalled.getOutputStream().flush();
+            Thread.sleep(200);
+            HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
+            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + "/metrics"))
+                    .timeout(java.time.Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ok.statusCode());
+        }
+    }
+
+    /** A web page that rebinds its DNS name to 127.0.0.1 sends its own name as Host: refused. */
+    @Test
+    void aRequestForAnotherHostIsRefused() throws Exception {
+        try (MetricsEndpoint endpoint = new MetricsEndpoint(0, () -> "clientproxy_pending 3\n");
+             java.net.Socket s = new java.net.Socket("127.0.0.1", endpoint.port())) {
+            s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: evil.example:80\r\nConnection: close\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new String(s.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 403", status);
+        }
+    }
 }

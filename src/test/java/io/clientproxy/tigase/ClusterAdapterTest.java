@@ -37,6 +37,8 @@ class ClusterAdapterTest {
     static final class ControllerStandIn {
         final Map<JID, Map<String, CommandListener>> listeners = new HashMap<>();
         int sent;
+        /** Commands to an instance that had no listener for them yet. */
+        int lost;
 
         ClusterControllerIfc forNode(JID component) {
             return new ClusterControllerIfc() {
@@ -60,12 +62,18 @@ class ClusterAdapterTest {
                                         Set<JID> visitedNodes, JID... toNodes) {
                     for (JID to : toNodes) {
                         sent++;
+                        CommandListener listener = listeners.getOrDefault(to, Map.of()).get(command);
+                        if (listener == null) {
+                            // Tigase logs "Missing CommandListener for cluster method" and drops it.
+                            lost++;
+                            continue;
+                        }
                         Queue<Element> packets = new ArrayDeque<>();
                         if (packet != null) {
                             packets.add(packet.clone());
                         }
                         try {
-                            listeners.get(to).get(command).executeCommand(fromNode, Set.of(fromNode), data, packets);
+                            listener.executeCommand(fromNode, Set.of(fromNode), data, packets);
                         } catch (ClusterCommandException e) {
                             throw new AssertionError(e);
                         }
@@ -149,5 +157,39 @@ class ClusterAdapterTest {
         node2.component.nodeConnected("node1");
         assertEquals(1, node1.component.core().resources().size());
         assertEquals("subscribed", node1.component.core().subscriptionState().key());
+    }
+
+    /**
+     * node1 restarts while no bot resource is online. Tigase holds node1's {@code subscribe} for the
+     * offline account (nothing answers it), and what node2 sent when the cluster link came up
+     * reached node1 before its instance was ready: lost. Once up, node1's instance asks node2, learns
+     * that the subscription is approved, and neither asks the bot again nor warns that it did not
+     * answer.
+     */
+    @Test
+    void anInstanceThatComesUpAfterTheClusterLinkAsksTheOtherNodes() {
+        ControllerStandIn controller = new ControllerStandIn();
+        ComponentHarness node2 = node("node2", controller);
+        node2.receive(stanza("presence", TARGET, COMPONENT, null, "subscribed"));
+        node2.take();
+
+        ComponentHarness node1 = new ComponentHarness(Map.of("target-address", TARGET));
+        node1.component.setCompId(JID.jidInstanceNS("proxy", "node1", null));
+        node2.component.nodeConnected("node1");
+        assertEquals(2, controller.lost, "node2's greeting (the subscription, and its question) found no instance on node1");
+        node1.component.nodeConnected("node2");
+        node1.component.initialize();
+        node1.component.nodeDisconnected(node1.component.getDefHostName().getDomain());
+        node1.component.start();
+        Packet subscribe = node1.one();
+        assertEquals("subscribe", attr(subscribe, "type"));
+        node1.component.setClusterController(controller.forNode(node1.component.getComponentId()));
+
+        assertEquals("subscribed", node1.component.core().subscriptionState().key());
+        node1.clock.addAndGet(3_600_000);
+        for (int s = 0; s < 5; s++) {
+            node1.component.everySecond();
+        }
+        assertTrue(node1.take().isEmpty(), "node1 does not ask the bot again");
     }
 }
