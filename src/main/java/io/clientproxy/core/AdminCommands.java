@@ -3,6 +3,7 @@ package io.clientproxy.core;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -65,12 +66,15 @@ final class AdminCommands<S> {
     private final Refusals<S> refusals;
     private final TargetPresence<S> presence;
     private final ClusterNode<S> cluster;
+    /** For how long a resource has been in its health state (monotonic ms). */
+    private final LongSupplier clock;
     private volatile Predicate<Jid> admins = jid -> false;
     /** The adapter's own counters, for the {@code counters} command. */
     private volatile Supplier<Map<String, Long>> adapterCounters = Map::of;
 
     AdminCommands(ProxySettings settings, Jid component, Outbox<S> outbox, ProxyCounters counters, ResourcePool pool,
-                  JatTable<S> table, Refusals<S> refusals, TargetPresence<S> presence, ClusterNode<S> cluster) {
+                  JatTable<S> table, Refusals<S> refusals, TargetPresence<S> presence, ClusterNode<S> cluster,
+                  LongSupplier clock) {
         this.settings = settings;
         this.component = component;
         this.outbox = outbox;
@@ -80,6 +84,7 @@ final class AdminCommands<S> {
         this.refusals = refusals;
         this.presence = presence;
         this.cluster = cluster;
+        this.clock = clock;
     }
 
     /** Who may run the commands. */
@@ -223,13 +228,36 @@ final class AdminCommands<S> {
                 .add(field("resource", "Resource", null))
                 .add(field("priority", "Priority", null))
                 .add(field("pending", "Requests in flight", null))
-                .add(field("node", "Cluster node", null)));
+                .add(field("node", "Cluster node", null))
+                .add(field("state", "Health: serving, suspected or out-of-rotation", null))
+                .add(field("since", "In that state for (s)", null))
+                .add(field("why", "Why", null))
+                .add(field("requests", "Requests sent to it", null))
+                .add(field("results", "Results", null))
+                .add(field("bot-errors", "Its own errors", null))
+                .add(field("timeouts", "Timeouts", null))
+                .add(field("latency-p50", "Latency p50 (ms)", null))
+                .add(field("latency-p99", "Latency p99 (ms)", null))
+                .add(field("refused-kinds", "Kinds of request it does not get", null)));
+        long now = clock.getAsLong();
         for (TargetResource r : pool.snapshot()) {
+            Liveness l = r.liveness();
+            ResourceStats s = r.stats();
             x.add(Payload.of("item", null)
                     .add(field("resource", null, r.jid().toString()))
                     .add(field("priority", null, String.valueOf(r.priority())))
                     .add(field("pending", null, String.valueOf(r.inFlight())))
-                    .add(field("node", null, r.node() == null ? cluster.localNode() : r.node())));
+                    .add(field("node", null, r.node() == null ? cluster.localNode() : r.node()))
+                    .add(field("state", null, l.state().key()))
+                    .add(field("since", null, String.valueOf(Math.max(0, now - l.since()) / 1000)))
+                    .add(field("why", null, l.why()))
+                    .add(field("requests", null, String.valueOf(s.requests())))
+                    .add(field("results", null, String.valueOf(s.results())))
+                    .add(field("bot-errors", null, String.valueOf(s.botErrors())))
+                    .add(field("timeouts", null, String.valueOf(s.timeouts())))
+                    .add(field("latency-p50", null, String.valueOf(s.percentile(0.5))))
+                    .add(field("latency-p99", null, String.valueOf(s.percentile(0.99))))
+                    .add(field("refused-kinds", null, r.refusedNamespaces(now))));
         }
         return x;
     }

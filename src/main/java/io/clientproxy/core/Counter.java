@@ -63,6 +63,14 @@ public enum Counter {
     SERVICE_PRESENCE_SENT,
     /** Admin commands run. */
     COMMANDS_RUN,
+    /** XEP-0199 pings sent to a resource of the target that held a request too long, or is out of rotation (resource health). */
+    HEALTH_PINGS,
+    /** Times a resource of the target went out of rotation: it held a request too long and did not answer a ping. */
+    RESOURCES_OUT_OF_ROTATION,
+    /** Gets a resource answered feature-not-implemented or service-unavailable, tried on another resource. */
+    REQUESTS_REFUSED,
+    /** Times a resource stopped getting a kind of request (payload namespace) it refused while another served it. */
+    KINDS_REFUSED,
     /** (cluster) Stanzas to an encoded address this node does not know, handed to the node(s) whose it may be. */
     HANDED_OVER,
     /** (cluster) Facts about the target's presence received from other nodes. */

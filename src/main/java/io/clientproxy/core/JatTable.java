@@ -129,6 +129,7 @@ final class JatTable<S> {
             PendingRequest<S> request = new PendingRequest<>(mapping, id, stanza, addressUsed, type,
                     now + timeoutMillis, resource, false);
             request.forward = mapping.nextForward();
+            request.sentAt = now;
             mapping.lastAddressUsed = addressUsed;
             shard.idle.remove(mapping);
             mapping.add(request);
@@ -485,6 +486,27 @@ final class JatTable<S> {
         due.forEach(expired);
     }
 
+    /**
+     * For each resource holding a request forwarded to it at or before {@code forwardedBefore}
+     * (monotonic ms), when the oldest of them was forwarded. Looks only at requests admitted by
+     * then (the oldest of each shard, in deadline order), so a tick costs nothing while every
+     * request is answered quickly.
+     */
+    java.util.Map<TargetResource, Long> oldestHeld(long forwardedBefore) {
+        java.util.Map<TargetResource, Long> oldest = new java.util.IdentityHashMap<>();
+        for (Shard<S> shard : shards) {
+            synchronized (shard) {
+                for (PendingRequest<S> r = shard.byDeadline.first();
+                     r != null && r.deadline - timeoutMillis <= forwardedBefore; r = shard.byDeadline.next(r)) {
+                    if (!r.outbound && r.sentAt <= forwardedBefore) {
+                        oldest.merge(r.resource, r.sentAt, Math::min);
+                    }
+                }
+            }
+        }
+        return oldest;
+    }
+
     /** The requests that are with {@code resource} now (a snapshot). */
     List<PendingRequest<S>> pointingAt(TargetResource resource) {
         List<PendingRequest<S>> found = new ArrayList<>();
@@ -519,6 +541,7 @@ final class JatTable<S> {
                 from.addInFlight(shard.index, -1);
                 replacement.addInFlight(shard.index, 1);
                 request.resource = replacement;
+                request.sentAt = now;
                 return Boolean.TRUE;
             }
             settle(shard, request, now);

@@ -57,6 +57,12 @@ public interface Outbox<S> {
      */
     void result(S request, Jid from, Jid to, Payload payload);
 
+    /**
+     * Send an XEP-0199 ping: {@code <iq type='get' id='id' from='from' to='to'><ping
+     * xmlns='urn:xmpp:ping'/></iq>} (XEP-0199 section 4.2, component to client). For resource health.
+     */
+    void ping(Jid from, Jid to, String id);
+
     /** The first child element of a received stanza, converted; null when it has none. */
     Payload childOf(S stanza);
 }

@@ -25,6 +25,13 @@ final class PendingRequest<S> extends IntrusiveList.Node implements Outcome {
     long forward;
     /** The resources it was on before {@link #resource} (null until it first moves); written under the shard lock. */
     volatile TargetResource[] tried;
+    /** When (monotonic ms) it was forwarded to its current resource. Written under the shard lock. */
+    long sentAt;
+    /**
+     * The resources that answered it {@code feature-not-implemented} or {@code service-unavailable}
+     * before it moved on (null while none did): if another serves it, they refused what they could not do.
+     */
+    volatile TargetResource[] refusedBy;
 
     PendingRequest(SenderMapping<S> mapping, String id, S stanza, Jid addressUsed, IqType type,
                    long deadline, TargetResource resource, boolean outbound) {
@@ -91,6 +98,14 @@ final class PendingRequest<S> extends IntrusiveList.Node implements Outcome {
             }
         }
         return false;
+    }
+
+    /** Records that {@code r} refused it (see {@link #refusedBy}). */
+    synchronized void refusedBy(TargetResource r) {
+        TargetResource[] t = refusedBy;
+        TargetResource[] next = t == null ? new TargetResource[1] : java.util.Arrays.copyOf(t, t.length + 1);
+        next[next.length - 1] = r;
+        refusedBy = next;
     }
 
     /** Records that it leaves {@code r}. Caller holds the shard lock. */

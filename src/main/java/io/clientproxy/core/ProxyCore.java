@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  *
  * <p>This class only dispatches: each stanza goes to the protocol area it belongs to, which
  * handles it to the end ({@link SenderRequests}, {@link TargetRequests}, {@link TargetPresence},
- * {@link MessageRouting}, {@link Disco}, {@link AdminCommands}, {@link ClusterSync}); see
+ * {@link MessageRouting}, {@link Disco}, {@link AdminCommands}, {@link ClusterSync}, {@link ResourceHealth}); see
  * {@code package-info.java} for the map.
  *
  * <p>Thread-safe: adapters may call it from many threads at once. One sender's stanzas should
@@ -42,6 +42,7 @@ public final class ProxyCore<S> {
     private final Disco<S> disco;
     private final AdminCommands<S> commands;
     private final ClusterSync<S> clusterSync;
+    private final ResourceHealth<S> health;
     /** Set by shutdown(): requests that arrive afterwards are refused, not left pending. */
     private volatile boolean closed;
 
@@ -62,15 +63,17 @@ public final class ProxyCore<S> {
         refusals = new Refusals<>(outbox, counters);
         cluster = new ClusterNode<>(table, counters, refusals);
         Relocation<S> relocation = new Relocation<>(table, pool, balancer, clock, counters, outbox, refusals);
-        presence = new TargetPresence<>(settings, component, outbox, clock, counters, pool, table, refusals, relocation, cluster);
+        health = new ResourceHealth<>(settings, component, pool, table, relocation, outbox, counters, refusals, cluster, clock);
+        presence = new TargetPresence<>(settings, component, outbox, clock, counters, pool, table, refusals, relocation, cluster,
+                health);
         servicePresence = new ServicePresence<>(settings, component, outbox, counters, pool, refusals);
         senderRequests = new SenderRequests<>(table, pool, balancer, clock, counters, outbox, refusals, relocation,
-                presence, cluster);
+                presence, cluster, health);
         targetRequests = new TargetRequests<>(settings, table, clock, counters, outbox, refusals, relocation, presence,
                 cluster);
         messages = new MessageRouting<>(settings, component, table, clock, counters, outbox, refusals, presence, cluster);
         disco = new Disco<>(settings, component, pool, counters, outbox, refusals);
-        commands = new AdminCommands<>(settings, component, outbox, counters, pool, table, refusals, presence, cluster);
+        commands = new AdminCommands<>(settings, component, outbox, counters, pool, table, refusals, presence, cluster, clock);
         clusterSync = new ClusterSync<>(cluster, presence, pool, counters, clock);
     }
 
@@ -143,7 +146,7 @@ public final class ProxyCore<S> {
         } else if (fromTarget) {
             targetRequests.onRequest(stanza, from, to, replyFrom, toResource, id, type);
         } else {
-            senderRequests.forward(stanza, from, replyFrom, id, type);
+            senderRequests.forward(stanza, from, replyFrom, id, type, namespace);
         }
     }
 
@@ -220,10 +223,14 @@ public final class ProxyCore<S> {
 
     // Time and shutdown.
 
-    /** Times out overdue requests, forgets idle mappings, re-subscribes when due. Call about once a second. */
+    /**
+     * Times out overdue requests, forgets idle mappings, re-subscribes when due, checks the
+     * resources' health (pings, out of rotation). Call about once a second.
+     */
     public void tick() {
         long now = clock.getAsLong();
         senderRequests.expire(now);
+        health.tick(now);
         presence.tick(now);
         servicePresence.refresh();
     }
@@ -285,6 +292,15 @@ public final class ProxyCore<S> {
     public SubscriptionState subscriptionState() { return presence.subscription().state(); }
     public Jid component() { return component; }
     public ProxySettings settings() { return settings; }
+
+    /** Every online resource's health and figures as counters, {@code resource/<resource>/<figure>} (see {@link ResourceHealth#figures}). */
+    public Map<String, Long> resourceFigures() { return ResourceHealth.figures(pool.snapshot(), clock.getAsLong()); }
+
+    /** The online resources in a few words each, for a summary line (see {@link ResourceHealth#brief}). */
+    public String resourcesBrief() { return ResourceHealth.brief(pool.snapshot(), clock.getAsLong()); }
+
+    /** One resource's health and figures in words (see {@link ResourceHealth#describe}). */
+    public String describeResource(TargetResource r) { return ResourceHealth.describe(r, clock.getAsLong()); }
 
     /** The sender an encoded resource stands for now, or null. */
     public Jid senderOf(String token) { return table.senderOf(token); }

@@ -75,8 +75,32 @@ final class Relocation<S> {
      * that have not bounced a request lately; null when there is none.
      */
     TargetResource untried(PendingRequest<S> request, TargetResource current, long now) {
-        TargetResource pick = pickAmong(pool.preferred(now), request, current);
+        TargetResource pick = pickAmong(servingItsKind(request, now), request, current);
         return pick != null ? pick : pickAmong(pool.snapshot(), request, current);
+    }
+
+    /**
+     * A resource in rotation for a get that leaves {@code current} (out of rotation, see {@link
+     * ResourceHealth}): one it has not been on; null when there is none.
+     */
+    TargetResource inRotation(PendingRequest<S> request, TargetResource current, long now) {
+        TargetResource pick = pickAmong(servingItsKind(request, now), request, current);
+        return pick == null || pick.liveness().state() == Liveness.State.OUT_OF_ROTATION ? null : pick;
+    }
+
+    /** The preferred resources, less those that refuse the request's kind (see {@link RefusedKinds}). */
+    private TargetResource[] servingItsKind(PendingRequest<S> request, long now) {
+        TargetResource[] preferred = pool.preferred(now);
+        return pool.anyRefusing() ? pool.servingKind(preferred, kindOf(request), now) : preferred;
+    }
+
+    /**
+     * The kind of a request: its payload's namespace, null when it has none. Read off the stanza
+     * only when needed (a resource refuses some kind), so a pending request does not carry it.
+     */
+    String kindOf(PendingRequest<S> request) {
+        Payload payload = outbox.childOf(request.stanza);
+        return payload == null ? null : payload.namespace();
     }
 
     private TargetResource pickAmong(TargetResource[] online, PendingRequest<S> request, TargetResource current) {

@@ -12,8 +12,10 @@ public final class ResourcePool {
     private static final TargetResource[] EMPTY = new TargetResource[0];
 
     private volatile TargetResource[] online = EMPTY;
-    /** Set when a resource became suspect; cleared lazily once none is. */
+    /** Set when a resource became suspect or left serving (see {@link ResourceHealth}); cleared lazily once none is. */
     private volatile boolean anySuspect;
+    /** Set once a resource refuses a kind of request (see {@link RefusedKinds}); then requests are filtered by kind. */
+    private volatile boolean anyRefusing;
 
     /** The online resources now; the array is never modified, callers must not modify it either. */
     public TargetResource[] snapshot() {
@@ -22,7 +24,10 @@ public final class ResourcePool {
 
     /**
      * The online resources a new request should go to at {@code now} (monotonic ms): those that
-     * have not bounced a request lately, or all of them when every one has.
+     * have not bounced a request lately and are {@link Liveness.State#SERVING serving}; when none
+     * is, those not out of rotation; none at all (the caller answers {@code service-unavailable})
+     * when every one is out of rotation (see {@link ResourceHealth}). Costs one volatile read
+     * while every resource is healthy.
      */
     public TargetResource[] preferred(long now) {
         TargetResource[] all = online;
@@ -30,26 +35,72 @@ public final class ResourcePool {
             return all;
         }
         int healthy = 0;
+        int inRotation = 0;
         for (TargetResource r : all) {
-            if (!r.isSuspect(now)) {
+            if (isHealthy(r, now)) {
                 healthy++;
+            }
+            if (r.liveness().state() != Liveness.State.OUT_OF_ROTATION) {
+                inRotation++;
             }
         }
         if (healthy == all.length) {
             anySuspect = false;
             return all;
         }
-        if (healthy == 0) {
-            return all;
+        if (healthy > 0) {
+            return select(all, healthy, r -> isHealthy(r, now));
         }
-        TargetResource[] some = new TargetResource[healthy];
+        // None is above suspicion: any not out of rotation; none at all when every one is out.
+        return inRotation == all.length ? all
+                : select(all, inRotation, r -> r.liveness().state() != Liveness.State.OUT_OF_ROTATION);
+    }
+
+    private static boolean isHealthy(TargetResource r, long now) {
+        return !r.isSuspect(now) && r.liveness().isServing();
+    }
+
+    private static TargetResource[] select(TargetResource[] all, int n, java.util.function.Predicate<TargetResource> keep) {
+        TargetResource[] some = new TargetResource[n];
         int i = 0;
         for (TargetResource r : all) {
-            if (!r.isSuspect(now)) {
+            if (keep.test(r) && i < n) {
                 some[i++] = r;
             }
         }
-        return some;
+        return i == n ? some : java.util.Arrays.copyOf(some, i);
+    }
+
+    /** A resource left serving: {@link #preferred} looks at each one again. */
+    void markSuspect() {
+        anySuspect = true;
+    }
+
+    /** Whether any resource has refused a kind of request (then requests are filtered by kind). */
+    boolean anyRefusing() {
+        return anyRefusing;
+    }
+
+    /** A resource refuses a kind of request: {@link #servingKind} filters from now on. */
+    void markRefusing() {
+        anyRefusing = true;
+    }
+
+    /**
+     * Of {@code candidates}, those that do not refuse requests of {@code namespace} (see
+     * {@link RefusedKinds}); all of them when every one does, or none has refused anything.
+     */
+    TargetResource[] servingKind(TargetResource[] candidates, String namespace, long now) {
+        if (!anyRefusing || namespace == null) {
+            return candidates;
+        }
+        int n = 0;
+        for (TargetResource r : candidates) {
+            if (!r.refuses(namespace, now)) {
+                n++;
+            }
+        }
+        return n == 0 || n == candidates.length ? candidates : select(candidates, n, r -> !r.refuses(namespace, now));
     }
 
     /** {@code resource} bounced a request: new requests avoid it until {@code until} (monotonic ms) or its next presence. */

@@ -51,10 +51,11 @@ final class SenderRequests<S> {
     private final Relocation<S> relocation;
     private final TargetPresence<S> presence;
     private final ClusterNode<S> cluster;
+    private final ResourceHealth<S> health;
 
     SenderRequests(JatTable<S> table, ResourcePool pool, Balancer balancer, LongSupplier clock, ProxyCounters counters,
                    Outbox<S> outbox, Refusals<S> refusals, Relocation<S> relocation, TargetPresence<S> presence,
-                   ClusterNode<S> cluster) {
+                   ClusterNode<S> cluster, ResourceHealth<S> health) {
         this.table = table;
         this.pool = pool;
         this.balancer = balancer;
@@ -65,15 +66,30 @@ final class SenderRequests<S> {
         this.relocation = relocation;
         this.presence = presence;
         this.cluster = cluster;
+        this.health = health;
     }
 
-    /** A sender's get or set: admitted and forwarded to one online resource, or answered with an error. */
-    void forward(S stanza, Jid sender, Jid addressUsed, String id, IqType type) {
+    /**
+     * Conditions with which a resource says it cannot serve a request (RFC 6120 8.3.3.9,
+     * 8.3.3.19), where another resource of the same bot may: a get so answered is tried on the
+     * others first (see {@link RefusedKinds}).
+     */
+    private static boolean isRefusal(String condition) {
+        return "feature-not-implemented".equals(condition) || "service-unavailable".equals(condition);
+    }
+
+    /**
+     * A sender's get or set: admitted and forwarded to one online resource, or answered with an error.
+     *
+     * @param namespace its payload's namespace (the kind of request), null when unknown
+     */
+    void forward(S stanza, Jid sender, Jid addressUsed, String id, IqType type, String namespace) {
         long now = clock.getAsLong();
         TargetResource[] online = presence.resourcesFor(stanza, sender, addressUsed, now);
         if (online == null) {
             return;
         }
+        online = pool.servingKind(online, namespace, now);
         Outcome outcome = table.admit(sender, id, stanza, addressUsed, type, online, balancer, now);
         if (outcome instanceof StanzaError error) {
             refusals.reject(stanza, addressUsed, sender, error);
@@ -107,26 +123,49 @@ final class SenderRequests<S> {
             refusals.drop(DropReason.NO_ID, stanza);
         } else if (token == null) {
             refusals.drop(DropReason.UNKNOWN_TOKEN, stanza);
-        } else if (type == IqType.ERROR && isBounce(errorCondition)) {
-            bounced(stanza, from, token, id);
+        } else if (ResourceHealth.isPingAddress(token)) {
+            health.onAnswer(stanza, from, token, id);
+        } else if (type == IqType.ERROR && (isBounce(errorCondition) || isRefusal(errorCondition))) {
+            bounced(stanza, from, token, id, errorCondition);
         } else {
-            deliverReply(stanza, from, token, id);
+            deliverReply(stanza, from, token, id, type == IqType.RESULT);
         }
     }
 
-    private void deliverReply(S stanza, Jid from, String token, String id) {
-        Outcome outcome = table.settleReply(token, id, from, clock.getAsLong());
+    private void deliverReply(S stanza, Jid from, String token, String id, boolean result) {
+        long now = clock.getAsLong();
+        Outcome outcome = table.settleReply(token, id, from, now);
         if (outcome instanceof DropReason reason) {
             cluster.dropOrHandOver(reason, stanza, token);
             return;
         }
         @SuppressWarnings("unchecked")
         PendingRequest<S> request = (PendingRequest<S>) outcome;
+        int shard = table.shardOfSender(request.sender());
+        answered(request, shard, result, now);
         if (log.isLoggable(Level.FINEST)) {
             log.finest("reply " + from + " id=" + id + " delivered " + request.addressUsed + " -> " + request.sender());
         }
-        counters.count(Counter.REPLIES_DELIVERED, table.shardOfSender(request.sender()));
+        counters.count(Counter.REPLIES_DELIVERED, shard);
         outbox.forwardAnswer(stanza, request.stanza, request.addressUsed, request.sender());
+    }
+
+    /** The resource's figures; and, when it answers a kind others refused or it refused, what that tells. */
+    private void answered(PendingRequest<S> request, int shard, boolean result, long now) {
+        TargetResource resource = request.resource;
+        resource.stats().answered(shard, result, now - request.sentAt);
+        if (result && (request.refusedBy != null || resource.hasRefusedKinds())) {
+            kindServed(request, resource, now);
+        }
+    }
+
+    /** Out of {@link #answered}: rare, and the hot path stays small enough to inline. */
+    private void kindServed(PendingRequest<S> request, TargetResource resource, long now) {
+        if (request.refusedBy != null) {
+            health.servedAfterRefusals(request, resource, now);
+        } else {
+            resource.served(relocation.kindOf(request));
+        }
     }
 
     /**
@@ -134,8 +173,10 @@ final class SenderRequests<S> {
      * away (see {@link #isBounce}): the resource is avoided for a while, a get moves to a
      * resource it has not been on, a set is answered {@code recipient-unavailable} (it may have
      * been acted on). A get that has been on every online resource gets this error as its answer.
+     * A get answered {@code feature-not-implemented} moves the same way, without the resource being
+     * avoided; a set so answered gets that answer.
      */
-    private void bounced(S stanza, Jid from, String token, String id) {
+    private void bounced(S stanza, Jid from, String token, String id, String condition) {
         Outcome outcome = table.pendingReply(token, id, from);
         if (outcome instanceof DropReason reason) {
             cluster.dropOrHandOver(reason, stanza, token);
@@ -145,10 +186,24 @@ final class SenderRequests<S> {
         JatTable.Held<S> held = (JatTable.Held<S>) outcome;
         PendingRequest<S> request = held.request();
         long now = clock.getAsLong();
-        counters.count(Counter.BOUNCES);
-        pool.suspect(held.resource(), now + SUSPECT_MILLIS);
-        log.fine(() -> "target resource " + from + " bounced request id=" + id + "; avoided for "
-                + SUSPECT_MILLIS + " ms unless its presence comes");
+        if (!isBounce(condition)) {
+            // feature-not-implemented: the bot's own answer that it cannot do this; a set has it as its answer.
+            if (request.type != IqType.GET || request.outbound) {
+                health.refusedAgain(held.resource(), relocation.kindOf(request), now);
+                deliverReply(stanza, from, token, id, false);
+                return;
+            }
+            counters.count(Counter.REQUESTS_REFUSED);
+        } else {
+            counters.count(Counter.BOUNCES);
+            pool.suspect(held.resource(), now + SUSPECT_MILLIS);
+            log.fine(() -> "target resource " + from + " bounced request id=" + id + "; avoided for "
+                    + SUSPECT_MILLIS + " ms unless its presence comes");
+        }
+        held.resource().stats().answered(table.shardOfSender(request.sender()), false, now - request.sentAt);
+        if (request.type == IqType.GET && isRefusal(condition)) {
+            request.refusedBy(held.resource());
+        }
         TargetResource replacement = request.type == IqType.GET ? relocation.untried(request, held.resource(), now) : null;
         Boolean moved = table.moveOrSettle(request, held.resource(), replacement, now);
         if (moved == null) {
@@ -174,6 +229,9 @@ final class SenderRequests<S> {
     void expire(long now) {
         table.expire(now, request -> {
             counters.count(Counter.TIMEOUTS);
+            if (!request.outbound) {
+                request.resource.stats().add(ResourceStats.TIMEOUTS, table.shardOfSender(request.sender()), 1);
+            }
             refusals.answerAsker(request, TIMEOUT);
         });
     }

@@ -16,8 +16,9 @@ import java.util.logging.Logger;
  * <p>Per-resource health lives next to this area, not in it: {@link #resourceOnline} and
  * {@link #resourceOffline} are where a resource's life starts and ends, and the pool's
  * {@link ResourcePool#preferred} is where new requests avoid an unhealthy resource (today: one
- * that bounced a request lately). Liveness checks (XEP-0199 pings) belong in an area of their own
- * that uses these.
+ * that bounced a request lately, or that {@link ResourceHealth} has suspected or taken out of
+ * rotation). Liveness checks (XEP-0199 pings) are that area of their own; an available presence
+ * tells it the resource is alive.
  */
 final class TargetPresence<S> {
     private static final Logger log = Refusals.log;
@@ -37,10 +38,11 @@ final class TargetPresence<S> {
     private final Refusals<S> refusals;
     private final Relocation<S> relocation;
     private final ClusterNode<S> cluster;
+    private final ResourceHealth<S> health;
 
     TargetPresence(ProxySettings settings, Jid component, Outbox<S> outbox, LongSupplier clock,
                    ProxyCounters counters, ResourcePool pool, JatTable<S> table, Refusals<S> refusals,
-                   Relocation<S> relocation, ClusterNode<S> cluster) {
+                   Relocation<S> relocation, ClusterNode<S> cluster, ResourceHealth<S> health) {
         this.settings = settings;
         this.component = component;
         this.target = settings.target();
@@ -52,6 +54,7 @@ final class TargetPresence<S> {
         this.refusals = refusals;
         this.relocation = relocation;
         this.cluster = cluster;
+        this.health = health;
         this.subscription = new TargetSubscription(settings.resubscribeMin().toMillis(), settings.resubscribeMax().toMillis());
     }
 
@@ -170,7 +173,13 @@ final class TargetPresence<S> {
     /** A resource is online, its presence seen by cluster node {@code node} (null: here). */
     void resourceOnline(Jid jid, int priority, String node) {
         subscription.presenceSeen();
-        if (pool.upsert(jid, priority, node)) {
+        boolean first = pool.upsert(jid, priority, node);
+        TargetResource r = find(jid);
+        if (r != null) {
+            // Available presence says the session is alive: whatever its health was, it serves.
+            health.presence(r, first);
+        }
+        if (first) {
             counters.count(Counter.RESOURCES_ONLINE_EVENTS);
             log.fine(() -> "target resource online: " + jid + " priority " + priority + (node == null ? "" : " at node " + node));
         }
@@ -243,6 +252,9 @@ final class TargetPresence<S> {
 
     /** The error for a request while no resource is known, saying why when the subscription is the reason. */
     private StanzaError noResource() {
+        if (pool.size() > 0) {
+            return ResourceHealth.ALL_OUT_OF_ROTATION;
+        }
         String why = subscription.state().whyNoResource();
         return why == null ? NO_RESOURCE : StanzaError.of(Condition.SERVICE_UNAVAILABLE,
                 "the service has no online resource the proxy knows of: " + why);

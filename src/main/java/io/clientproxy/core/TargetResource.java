@@ -4,7 +4,10 @@ package io.clientproxy.core;
 public final class TargetResource {
     private final Jid jid;
     // Striped by shard: every request adds and removes one, from the thread that owns its shard.
-    private final StripedCounters inFlight = new StripedCounters(1, ProxyCore.DEFAULT_SHARDS);
+    private final ResourceStats stats = new ResourceStats();
+    private final Liveness liveness = new Liveness();
+    /** The kinds of request it refuses while others serve them; null until it first refuses one. */
+    private volatile RefusedKinds refusals;
     private volatile int priority;
     private volatile boolean online = true;
     /** The cluster node where its session is, as learnt from that node; null: this node (or no cluster). */
@@ -37,7 +40,66 @@ public final class TargetResource {
 
     /** Requests sent to this resource and not yet settled. */
     public int inFlight() {
-        return (int) inFlight.sum(0);
+        return (int) stats.inFlight();
+    }
+
+    /** What it has done since it came online. */
+    public ResourceStats stats() {
+        return stats;
+    }
+
+    /** Whether it serves, is suspected or out of rotation (see {@link ResourceHealth}). */
+    public Liveness liveness() {
+        return liveness;
+    }
+
+    /** Whether it has lately refused requests of {@code namespace} that another resource served. */
+    boolean refuses(String namespace, long now) {
+        RefusedKinds r = refusals;
+        return r != null && namespace != null && r.refuses(namespace, now);
+    }
+
+    /** It refused a request of {@code namespace} that another resource then served; true when it stops getting them now. */
+    boolean strike(String namespace, long now) {
+        RefusedKinds r = refusals;
+        if (r == null) {
+            synchronized (this) {
+                r = refusals;
+                if (r == null) {
+                    refusals = r = new RefusedKinds();
+                }
+            }
+        }
+        return r.strike(namespace, now);
+    }
+
+    /** Whether it has refused {@code namespace} before while another resource served it (see {@link RefusedKinds#corroborated}). */
+    boolean refusedBefore(String namespace) {
+        RefusedKinds r = refusals;
+        return r != null && namespace != null && r.corroborated(namespace);
+    }
+
+    /** Whether it has refused any kind of request (see {@link RefusedKinds}). */
+    boolean hasRefusedKinds() {
+        return refusals != null;
+    }
+
+    /** It gave a result for a request of {@code namespace}. */
+    void served(String namespace) {
+        RefusedKinds r = refusals;
+        if (r != null && namespace != null) {
+            r.served(namespace);
+        }
+    }
+
+    void clearRefusals() {
+        refusals = null;
+    }
+
+    /** The namespaces it gets no requests of now, space-separated; empty when none. */
+    public String refusedNamespaces(long now) {
+        RefusedKinds r = refusals;
+        return r == null ? "" : r.describe(now);
     }
 
     /** False once the resource has left the pool; requests still pointing at it must move. */
@@ -64,7 +126,11 @@ public final class TargetResource {
 
     /** A request of shard {@code shard} came to this resource (+1) or left it (-1). */
     void addInFlight(int shard, int delta) {
-        inFlight.add(0, shard, delta);
+        stats.addInFlight(shard, delta);
+        if (delta > 0) {
+            // Every request that comes to it, new or moved, comes through here once.
+            stats.add(ResourceStats.REQUESTS, shard, delta);
+        }
     }
 
     void setPriority(int priority) {

@@ -10,8 +10,12 @@
  *     time out (RFC 6120 8.2.3); {@code Relocation}: a request whose resource is gone</li>
  * <li>{@code TargetRequests}: the target's get or set to a sender ({@code outbound-requests})</li>
  * <li>{@code TargetPresence}: the subscription to the target and its presence (RFC 6121 3, 4),
- *     the pool of online resources ({@code ResourcePool}, {@code TargetResource}); per-resource
- *     health (XEP-0199 pings) goes beside it, as an area of its own</li>
+ *     the pool of online resources ({@code ResourcePool}, {@code TargetResource})</li>
+ * <li>{@code ResourceHealth}: per-resource health: a resource that holds a request too long is
+ *     pinged (XEP-0199), one that does not answer goes out of rotation (its gets move, its sets
+ *     stay); one that refuses a kind of request others serve stops getting it ({@code
+ *     RefusedKinds}); per resource, {@code Liveness} (state, since, why) and {@code ResourceStats}
+ *     (requests, results, bot errors, timeouts, latency)</li>
  * <li>{@code ServicePresence}: the service's own presence toward its users (RFC 6121 3, 4, from
  *     the contact's side)</li>
  * <li>{@code MessageRouting}: messages both ways (RFC 6121 5)</li>

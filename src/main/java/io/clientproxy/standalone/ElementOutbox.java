@@ -90,6 +90,17 @@ final class ElementOutbox implements Outbox<XmlElement> {
     }
 
     @Override
+    public void ping(Jid from, Jid to, String id) {
+        send(XmlElement.builder("iq")
+                .attribute("id", id)
+                .attribute("type", "get")
+                .attribute("from", from.toString())
+                .attribute("to", to.toString())
+                .child(PayloadXml.toElement(Payload.of("ping", "urn:xmpp:ping")))
+                .build());
+    }
+
+    @Override
     public Payload childOf(XmlElement stanza) {
         for (XmlElement child : stanza.elements()) {
             return PayloadXml.fromElement(child, stanza);

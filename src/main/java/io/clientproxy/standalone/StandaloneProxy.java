@@ -4,7 +4,9 @@ import io.clientproxy.Version;
 import io.clientproxy.core.Counter;
 import io.clientproxy.core.InvalidSettingException;
 import io.clientproxy.core.Jid;
+import io.clientproxy.core.Liveness;
 import io.clientproxy.core.ProxyCore;
+import io.clientproxy.core.ResourceStats;
 import io.clientproxy.core.TargetResource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -195,7 +197,9 @@ public final class StandaloneProxy implements AutoCloseable {
 
     /**
      * All counters in one map: gauges ({@code connected}, {@code pending}, {@code online-resources},
-     * {@code mappings}, {@code service-subscribers}, {@code backlog}), then the core's counters, then the adapter's.
+     * {@code mappings}, {@code service-subscribers}, {@code backlog}), then the core's counters, then
+     * the adapter's, then each online resource's figures ({@code resource/<resource>/...}, see
+     * README, Resource health).
      */
     public Map<String, Long> statistics() {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -207,6 +211,7 @@ public final class StandaloneProxy implements AutoCloseable {
         out.put("backlog", (long) backlog.size());
         out.putAll(core.counters().snapshot());
         out.putAll(counters.snapshot());
+        out.putAll(core.resourceFigures());
         return out;
     }
 
@@ -218,17 +223,33 @@ public final class StandaloneProxy implements AutoCloseable {
         long now = ProxyCore.monotonicMillis();
         List<MetricsText.Resource> resources = new ArrayList<>();
         for (TargetResource r : core.resources().snapshot()) {
-            resources.add(new MetricsText.Resource(r.jid().resource(), r.isSuspect(now) ? "suspected" : "serving",
-                    Map.of(), Map.of()));
+            ResourceStats s = r.stats();
+            Liveness.State health = r.liveness().state();
+            String state = health == Liveness.State.SERVING && r.isSuspect(now) ? "suspected" : health.key();
+            Map<String, Long> counts = new LinkedHashMap<>();
+            counts.put("requests", s.requests());
+            counts.put("results", s.results());
+            counts.put("bot-errors", s.botErrors());
+            counts.put("timeouts", s.timeouts());
+            Map<Double, Double> latency = new LinkedHashMap<>();
+            long p50 = s.percentile(0.5);
+            if (p50 >= 0) {
+                latency.put(0.5, (double) p50);
+                latency.put(0.99, (double) s.percentile(0.99));
+            }
+            resources.add(new MetricsText.Resource(r.jid().resource(), state, counts, latency));
         }
-        return MetricsText.render(statistics(), core.subscriptionState().key(), resources);
+        // Per resource as labelled families above, not as one flat counter per resource.
+        Map<String, Long> statistics = statistics();
+        statistics.keySet().removeIf(k -> k.startsWith("resource/"));
+        return MetricsText.render(statistics, core.subscriptionState().key(), resources);
     }
 
     /** The one-line summary that is logged every {@code stats-interval}: the state now, then the counters. */
     public String summary() {
         return "component " + component() + (isConnected() ? " connected" : " NOT connected")
                 + ": pending=" + core.pendingCount()
-                + " online-resources=" + core.resources().size()
+                + " online-resources=" + core.resources().size() + " [" + core.resourcesBrief() + "]"
                 + " subscription=" + core.subscriptionState().key()
                 + " mappings=" + core.mappingCount()
                 + " " + totals();

@@ -10,6 +10,7 @@ import io.clientproxy.core.ProxyCore;
 import io.clientproxy.core.ProxySettings;
 import io.clientproxy.core.SenderFilter;
 import io.clientproxy.core.StanzaError;
+import io.clientproxy.core.TargetResource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -529,6 +530,15 @@ public class ClientProxyComponent extends AbstractMessageReceiver implements Reg
         list.add(name, "service-subscribers", (long) c.serviceSubscriberCount(), Level.FINE);
         for (Map.Entry<String, Long> e : c.counters().snapshot().entrySet()) {
             list.add(name, e.getKey(), e.getValue(), INFO_COUNTERS.contains(e.getKey()) ? Level.INFO : Level.FINE);
+        }
+        for (TargetResource r : c.resources().snapshot()) {
+            list.add(name, "resource/" + r.jid().resource() + "/state", r.liveness().state().key(), Level.INFO);
+        }
+        for (Map.Entry<String, Long> e : c.resourceFigures().entrySet()) {
+            // The state went in above, by name: a record is read back as the type it was added with.
+            if (!e.getKey().endsWith("/state")) {
+                list.add(name, e.getKey(), e.getValue(), Level.FINE);
+            }
         }
         list.add(name, "internal-errors", internalErrors.sum(), Level.FINE);
         list.add(name, "dropped/not-a-stanza", unknownStanzas.sum(), Level.FINE);

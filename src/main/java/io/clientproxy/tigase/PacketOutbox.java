@@ -119,6 +119,21 @@ final class PacketOutbox implements Outbox<Packet> {
     }
 
     @Override
+    public void ping(Jid from, Jid to, String id) {
+        Element iq = new Element("iq");
+        JID fromJid = TigaseJids.toTigase(from);
+        JID toJid = TigaseJids.toTigase(to);
+        iq.setAttribute("id", XMLUtils.escape(id));
+        iq.setAttribute("type", "get");
+        iq.setAttribute("from", fromJid.toString());
+        iq.setAttribute("to", toJid.toString());
+        Element ping = new Element("ping");
+        ping.setXMLNS("urn:xmpp:ping");
+        iq.addChild(ping);
+        send(iq, fromJid, toJid);
+    }
+
+    @Override
     public Payload childOf(Packet stanza) {
         List<Element> children = stanza.getElement().getChildren();
         return children == null || children.isEmpty() ? null : PayloadElements.fromElement(children.get(0));

@@ -49,6 +49,13 @@ final class SinkOutbox implements Outbox<Sink> {
         forward(request, from, to);
     }
 
+    volatile long pings;
+
+    @Override
+    public void ping(Jid from, Jid to, String id) {
+        pings++;
+    }
+
     @Override
     public io.clientproxy.core.Payload childOf(Sink stanza) {
         return null;

@@ -86,6 +86,11 @@ class ClusterTest {
                 }
 
                 @Override
+                public void ping(Jid from, Jid to, String id) {
+                    out.add(new Out(node, new Stanza("iq", "ping", from, to, id, "get")));
+                }
+
+                @Override
                 public Payload childOf(Stanza stanza) {
                     return null;
                 }
@@ -416,6 +421,98 @@ class ClusterTest {
         long handedOver = c.cores.values().stream().mapToLong(k -> k.counters().get(Counter.HANDED_OVER)).sum();
         assertTrue(handedOver > 100, "answers crossed nodes: " + handedOver);
         assertNotNull(c.cores.get("node1"));
+    }
+
+    // ------------------------------------------------------------------ resource health
+
+    /** Sends gets from {@code node} until one goes to resource {@code r}; answers the others. */
+    private static Out getTo(Cluster c, String node, String r, String answeringNode) {
+        for (int i = 0; i < 40; i++) {
+            c.receive(node, get("h" + i, ALICE, "h" + i));
+            Out fwd = c.one();
+            if (fwd.stanza().to().resource().equals(r)) {
+                return fwd;
+            }
+            c.receive(answeringNode, answer(fwd, "r" + i));
+            c.take();
+        }
+        throw new AssertionError("no get went to " + r);
+    }
+
+    private static Liveness.State stateOn(Cluster c, String node, String r) {
+        for (TargetResource t : c.cores.get(node).resources().snapshot()) {
+            if (t.jid().resource().equals(r)) {
+                return t.liveness().state();
+            }
+        }
+        throw new AssertionError(r + " not online on " + node);
+    }
+
+    private static void tickAll(Cluster c) {
+        for (ProxyCore<Stanza> core : c.cores.values()) {
+            core.tick();
+        }
+        c.pump();
+    }
+
+    /**
+     * node2 freezes (its resource a answers nothing, the cluster keeps it): node1, whose request
+     * a holds, pings a itself and takes it out of rotation within the bound (floor 625 ms and
+     * ping deadline 625 ms with this request-timeout of 5 s), moving the get to b; node3, which
+     * sent a nothing, has no evidence and decides nothing. Nothing crosses the cluster for it.
+     */
+    @Test
+    void aResourceBehindAFrozenNodeIsTakenOutOfRotationByEachNodeThatSendsItRequests() {
+        Cluster c = cluster("node1", "node2", "node3");
+        c.online("node2", "a");
+        c.online("node3", "b");
+        c.take();
+        getTo(c, "node1", "a", "node3");
+        int before = c.messages;
+        c.clock.addAndGet(625);
+        tickAll(c);
+        Out ping = c.one();
+        assertEquals("node1", ping.node());
+        assertEquals("ping", ping.stanza().label());
+        assertEquals(TARGET.withResource("a"), ping.stanza().to());
+        c.clock.addAndGet(625);
+        tickAll(c);
+        assertEquals(Liveness.State.OUT_OF_ROTATION, stateOn(c, "node1", "a"));
+        Out moved = c.one();
+        assertEquals("node1", moved.node());
+        assertEquals(TARGET.withResource("b"), moved.stanza().to());
+        assertEquals(Liveness.State.SERVING, stateOn(c, "node3", "a"), "node3 has no evidence of its own");
+        assertEquals(before, c.messages, "each node decides alone: nothing crosses the cluster");
+        // node3 finds out the same way, within the same bound, once it sends a a request.
+        getTo(c, "node3", "a", "node3");
+        c.clock.addAndGet(625);
+        tickAll(c);
+        c.take();
+        c.clock.addAndGet(625);
+        tickAll(c);
+        assertEquals(Liveness.State.OUT_OF_ROTATION, stateOn(c, "node3", "a"));
+    }
+
+    /** The answer to node1's ping reaches the instance on the resource's node, which hands it to node1. */
+    @Test
+    void theAnswerToAPingComesBackToTheNodeThatSentIt() {
+        Cluster c = cluster("node1", "node2");
+        c.online("node2", "a");
+        c.take();
+        getTo(c, "node1", "a", "node2");
+        c.clock.addAndGet(625);
+        tickAll(c);
+        Stanza ping = c.one().stanza();
+        assertEquals(Liveness.State.SUSPECTED, stateOn(c, "node1", "a"));
+        c.receive("node2", new Stanza("iq", "pong", ping.to(), ping.from(), ping.id(), "result"));
+        assertEquals(Liveness.State.SERVING, stateOn(c, "node1", "a"));
+        assertEquals(1, c.cores.get("node2").counters().get(Counter.HANDED_OVER));
+        c.clock.addAndGet(625);
+        tickAll(c);
+        // Still holding the get a suspicion time later: pinged again, and the get stays with it.
+        List<Out> out = c.take();
+        assertEquals(1, out.size(), out.toString());
+        assertEquals("ping", out.get(0).stanza().label());
     }
 
     /**

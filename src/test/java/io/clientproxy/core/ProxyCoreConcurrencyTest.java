@@ -77,6 +77,10 @@ class ProxyCoreConcurrencyTest {
             }
 
             @Override
+            public void ping(Jid from, Jid to, String id) {
+            }
+
+            @Override
             public Payload childOf(String stanza) {
                 return null;
             }

@@ -7,7 +7,7 @@ import java.util.function.Predicate;
 
 /** An outbox that records what the core asks to send: the core's view of the wire. */
 final class RecordingOutbox implements Outbox<String> {
-    enum Kind { FORWARD, ERROR, PRESENCE, RESULT }
+    enum Kind { FORWARD, ERROR, PRESENCE, RESULT, PING }
 
     /** One outgoing stanza; {@code stanza} is the test's label of the stanza it answers or copies. */
     /**
@@ -67,6 +67,27 @@ final class RecordingOutbox implements Outbox<String> {
     @Override
     public void result(String request, Jid from, Jid to, Payload payload) {
         sent.add(new Sent(Kind.RESULT, request, from, to, null, payload == null ? null : payload.toString()));
+    }
+
+    /**
+     * Kept apart from the rest (see {@link #pings()}): resource health pings whatever holds a
+     * request for seconds, which most tests do without being about it.
+     */
+    @Override
+    public void ping(Jid from, Jid to, String id) {
+        pings.add(new Sent(Kind.PING, null, from, to, null, null, id));
+    }
+
+    private final ConcurrentLinkedQueue<Sent> pings = new ConcurrentLinkedQueue<>();
+
+    /** The pings sent since the last call, oldest first. */
+    List<Sent> pings() {
+        List<Sent> out = new ArrayList<>();
+        Sent s;
+        while ((s = pings.poll()) != null) {
+            out.add(s);
+        }
+        return out;
     }
 
     /** Tests label stanzas with strings; a label that looks like XML stands for a stanza with that child. */

@@ -79,6 +79,14 @@ class MetricsIT {
         assertTrue(text.contains("clientproxy_subscription{state=\"subscribed\"} 1\n"), text);
         assertTrue(text.contains("clientproxy_resource_state{resource=\"a\",state=\"serving\"} 1\n"), text);
         assertTrue(text.contains("clientproxy_resource_state{resource=\"b\",state=\"serving\"} 1\n"), text);
+        // Resource health's figures: every request went to a or b and was answered there.
+        long perResource = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("clientproxy_resource_results_total{")) {
+                perResource += Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        assertEquals(requests, perResource, text);
 
         Path file = Files.createTempFile("metrics", ".txt");
         try {

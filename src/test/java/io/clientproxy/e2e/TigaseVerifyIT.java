@@ -132,6 +132,7 @@ class TigaseVerifyIT {
             scenario(failures, "churn", this::churn);
             scenario(failures, "admin-commands", this::adminCommands);
             scenario(failures, "statistics", this::statistics);
+            scenario(failures, "hung-resource", this::hungResource);
             NoApprovalScenarios noApproval = new NoApprovalScenarios(tigase, alice, users::add);
             scenario(failures, "roster-command", noApproval::rosterCommand);
             scenario(failures, "approve-in-roster", noApproval::approveInRoster);
@@ -522,4 +523,113 @@ class TigaseVerifyIT {
 
     @SuppressWarnings("unused")
     private static final AtomicInteger SEQ = new AtomicInteger();
+
+    // ------------------------------------------------------------------ resource health: a hung resource
+
+    /**
+     * A third bot resource in a process of its own, stopped with SIGSTOP (its TCP connection stays
+     * open, nothing reads it; Tigase keeps the session): under 10 requests a second (one in four a
+     * set), it goes out of rotation within the bound and every get is answered by a or b; a set
+     * it held before that times out and is never sent twice; after its detection no request goes
+     * to it (list-resources: its request count stays). Self-contained: it removes the resource again.
+     */
+    private String hungResource() throws Exception {
+        FaultBot hung = FaultBot.start(tigase, BOT, ProxyFixture.password(BOT), "hung", true);
+        try {
+            long t0 = System.nanoTime();
+            while (!answeredBy(ask(alice, get("health-warm", COMPONENT))).equals("hung")) {
+                assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(20), "the proxy sends the new resource requests");
+            }
+            long fault = System.nanoTime();
+            hung.hang();
+            List<EchoIq> sent = new ArrayList<>();
+            List<SmackFuture<IQ, Exception>> futures = new ArrayList<>();
+            long[] waits = new long[100];
+            for (int n = 0; n < 100; n++) {
+                long due = fault + n * 100_000_000L;
+                sleep(Math.max(0, (due - System.nanoTime()) / 1_000_000));
+                EchoIq request = n % 4 == 3 ? ProxyFixture.set("health-" + n, COMPONENT) : get("health-" + n, COMPONENT);
+                sent.add(request);
+                long start = System.nanoTime();
+                int i = n;
+                SmackFuture<IQ, Exception> f = alice.sendIqRequestAsync(request, CLIENT_TIMEOUT.toMillis());
+                f.onCompletion(done -> waits[i] = (System.nanoTime() - start) / 1_000_000);
+                futures.add(f);
+            }
+            Map<String, Integer> outcomes = new TreeMap<>();
+            long maxGetWait = 0;
+            List<String> problems = new ArrayList<>();
+            for (int n = 0; n < sent.size(); n++) {
+                EchoIq request = sent.get(n);
+                String outcome;
+                try {
+                    IQ reply = futures.get(n).getOrThrow();
+                    outcome = "result";
+                    if (answeredBy(reply).equals("hung")) {
+                        problems.add(request.text() + " answered by the stopped process");
+                    }
+                } catch (XMPPException.XMPPErrorException e) {
+                    outcome = e.getStanzaError().getCondition().toString();
+                }
+                outcomes.merge(outcome, 1, Integer::sum);
+                if (request.getType() == IQ.Type.get) {
+                    maxGetWait = Math.max(maxGetWait, waits[n]);
+                    if (!outcome.equals("result")) {
+                        problems.add(request.text() + ": " + outcome);
+                    }
+                } else {
+                    long executed = hung.count(IQ.Type.set, request.text()) + bots.values().stream()
+                            .mapToLong(b -> b.received.stream().filter(iq -> iq.getType() == IQ.Type.set
+                                    && iq.text().equals(request.text())).count()).sum();
+                    if (executed > 1 || (outcome.equals("result") && executed != 1)) {
+                        problems.add(request.text() + " (" + outcome + ") executed " + executed + " times");
+                    }
+                    if (!outcome.equals("result") && !outcome.equals("remote-server-timeout")) {
+                        problems.add(request.text() + ": " + outcome);
+                    }
+                }
+            }
+            assertEquals(List.of(), problems);
+            Map<String, String> health = resourceHealth("hung");
+            assertEquals("out-of-rotation", health.get("state"), health.toString());
+            long requestsAtDetection = Long.parseLong(health.get("requests"));
+            for (int n = 0; n < 20; n++) {
+                assertEquals("result", ask(alice, get("health-after-" + n, COMPONENT)).getType().toString());
+            }
+            Map<String, String> later = resourceHealth("hung");
+            assertEquals(requestsAtDetection, Long.parseLong(later.get("requests")),
+                    "no request to the hung resource after its detection: " + later);
+            assertTrue(maxGetWait <= REQUEST_TIMEOUT.toMillis(), "no get waited longer than request-timeout: " + maxGetWait);
+            return "100 requests at 10/s after SIGSTOP: " + outcomes + ", longest get " + maxGetWait + " ms, "
+                    + "out of rotation (" + health.get("why") + "), " + health.get("requests") + " requests sent to it, none after";
+        } finally {
+            hung.close();
+            // The stopped process's session: a new login with its resource replaces it, then leaves.
+            tigase.connect(BOT, ProxyFixture.password(BOT), "hung", CLIENT_TIMEOUT, true).disconnect();
+        }
+    }
+
+    private static String answeredBy(IQ reply) {
+        String text = reply instanceof EchoIq e ? e.text() : "";
+        return text.substring(text.lastIndexOf(" at ") + 4);
+    }
+
+    /** list-resources, as Tigase's admin: the fields of one resource's item. */
+    private Map<String, String> resourceHealth(String resource) throws Exception {
+        XMPPTCPConnection admin = user(ADMIN, "health");
+        RemoteCommand list = AdHocCommandManager.getAddHocCommandsManager(admin).getRemoteCommand(jid(COMPONENT),
+                "list-resources");
+        list.execute();
+        admin.disconnect();
+        for (DataForm.Item item : list.getForm().getItems()) {
+            Map<String, String> fields = new TreeMap<>();
+            for (FormField f : item.getFields()) {
+                fields.put(f.getFieldName(), f.getFirstValue());
+            }
+            if ((BOT + "@" + TigaseInstallation.DOMAIN + "/" + resource).equals(fields.get("resource"))) {
+                return fields;
+            }
+        }
+        throw new AssertionError(resource + " is not in list-resources");
+    }
 }

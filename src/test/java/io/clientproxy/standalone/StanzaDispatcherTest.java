@@ -98,6 +98,10 @@ class StanzaDispatcherTest {
             }
 
             @Override
+            public void ping(Jid from, Jid to, String id) {
+            }
+
+            @Override
             public Payload childOf(XmlElement stanza) {
                 return null;
             }

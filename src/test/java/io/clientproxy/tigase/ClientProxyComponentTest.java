@@ -197,7 +197,16 @@ class ClientProxyComponentTest {
         Packet fwd = h.one();
         h.clock.addAndGet(4_000);
         h.component.everySecond();
-        assertTrue(h.take().isEmpty());
+        // Held past the suspicion time (2 s): resource health pings the resource (XEP-0199).
+        Packet ping = h.one();
+        assertEquals("iq", ping.getElemName());
+        assertEquals("get", attr(ping, "type"));
+        assertEquals(TARGET + "/a", attr(ping, "to"));
+        assertTrue(attr(ping, "from").startsWith(COMPONENT + "/@ping."), attr(ping, "from"));
+        assertEquals("urn:xmpp:ping", ping.getElement().getChild("ping").getXMLNS());
+        assertEquals("jabber:client", ping.getElement().getXMLNS());
+        h.receive(iq(TARGET + "/a", attr(ping, "from"), attr(ping, "id"), "result", null));
+        assertTrue(h.take().isEmpty(), "the answer to the ping goes nowhere");
         h.clock.addAndGet(1_000);
         h.component.everySecond();
         assertError(h.one(), "t1", COMPONENT + "/r", ALICE, "wait", "remote-server-timeout");
