@@ -7,8 +7,8 @@ import java.util.Map;
  * The service's own presence toward its users (RFC 6121 from the contact's side: 3.1.5 approving a
  * subscription, 3.3.3 an unsubscribe, 4.3.2 answering a probe, 4.4 and 4.5 broadcasting): anyone
  * allowed to use the service may subscribe to the component's presence and sees it
- * {@code available} while at least one resource of the target is serving, {@code unavailable}
- * otherwise. The component has no roster; the subscription lives in the user's roster, and the
+ * {@code available} while at least one resource of the target is online and not out of rotation
+ * ({@link ResourceHealth}), {@code unavailable} otherwise. The component has no roster; the subscription lives in the user's roster, and the
  * user's server probes the component at every login (RFC 6121 4.3), which is how a restarted
  * component learns its subscribers again.
  *
@@ -124,8 +124,14 @@ final class ServicePresence<S> {
         return subscribers.size();
     }
 
+    /** A resource is online and not out of rotation ({@link ResourceHealth}): requests can be served. */
     private boolean serving() {
-        return pool.snapshot().length > 0;
+        for (TargetResource r : pool.snapshot()) {
+            if (r.liveness().state() != Liveness.State.OUT_OF_ROTATION) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void remember(Jid user, Jid address) {

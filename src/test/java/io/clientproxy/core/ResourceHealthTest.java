@@ -416,4 +416,30 @@ class ResourceHealthTest {
         }
         assertNull(null);
     }
+
+    /** docs/behaviour.md: subscribers to the service's presence see it go while no resource serves. */
+    @Test
+    void subscribersSeeTheServiceGoWhileItsOnlyResourceIsOutOfRotationAndComeBack() {
+        CoreFixture f = new CoreFixture(b -> b.requestTimeout(Duration.ofSeconds(30))).online("a");
+        f.core.onPresence("p", BOB, COMPONENT, "subscribe", 0);
+        f.out.take();
+        f.answer("r1", request(f, "g1", ALICE, "1", "get"));
+        f.out.take();
+        request(f, "g2", ALICE, "2", "get");
+        f.advance(Duration.ofSeconds(2));
+        f.core.tick();
+        f.out.pings();
+        f.advance(Duration.ofSeconds(2));
+        f.core.tick();
+        assertEquals(Liveness.State.OUT_OF_ROTATION, state(f, "a"));
+        List<Sent> told = f.out.take(s -> s.kind() == Kind.PRESENCE);
+        assertEquals(1, told.size(), told.toString());
+        assertEquals("unavailable", told.get(0).presenceType());
+        assertEquals(BOB.asBare(), told.get(0).to());
+        f.core.onPresence("p", res("a"), COMPONENT, null, 0);
+        f.core.tick();
+        List<Sent> back = f.out.take(s -> s.kind() == Kind.PRESENCE && s.to().equals(BOB.asBare()));
+        assertEquals(1, back.size(), back.toString());
+        assertNull(back.get(0).presenceType(), "available again");
+    }
 }
