@@ -120,16 +120,16 @@ final class PacketOutbox implements Outbox<Packet> {
 
     @Override
     public void ping(Jid from, Jid to, String id) {
-        Element iq = new Element("iq");
+        Element iq = Elements.create("iq");
         JID fromJid = TigaseJids.toTigase(from);
         JID toJid = TigaseJids.toTigase(to);
         iq.setAttribute("id", XMLUtils.escape(id));
         iq.setAttribute("type", "get");
         iq.setAttribute("from", fromJid.toString());
         iq.setAttribute("to", toJid.toString());
-        Element ping = new Element("ping");
+        Element ping = Elements.create("ping");
         ping.setXMLNS("urn:xmpp:ping");
-        iq.addChild(ping);
+        Elements.append(iq, ping);
         send(iq, fromJid, toJid);
     }
 

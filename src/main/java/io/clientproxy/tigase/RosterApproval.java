@@ -102,26 +102,27 @@ final class RosterApproval {
     private void sendCommand(long now) {
         inFlight = "client-proxy-roster-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
         sentAt = now;
-        Element iq = new Element("iq");
+        Element iq = Elements.create("iq");
         iq.setXMLNS(Packet.CLIENT_XMLNS);
         iq.setAttribute("type", "set");
         iq.setAttribute("id", inFlight);
         iq.setAttribute("from", from.toString());
         iq.setAttribute("to", sessionManager.toString());
-        Element command = new Element("command");
+        Element command = Elements.create("command");
         command.setXMLNS(COMMANDS_NS);
         command.setAttribute("node", COMMAND);
         command.setAttribute("action", "execute");
-        Element form = new Element("x");
+        Element form = Elements.create("x");
         form.setXMLNS("jabber:x:data");
         form.setAttribute("type", "submit");
         // The fields of UserRosterManagement.groovy (Tigase 8.4.0); all but groups are required.
-        form.addChild(field("rosterOwnerJID", owner));
-        form.addChild(field("jidToManipulate", item));
-        form.addChild(field("operationType", "addJid"));
-        form.addChild(field("subscriptionType", "from"));
-        command.addChild(form);
-        iq.addChild(command);
+        // Each child complete before it is appended: append adds a copy.
+        Elements.append(form, field("rosterOwnerJID", owner));
+        Elements.append(form, field("jidToManipulate", item));
+        Elements.append(form, field("operationType", "addJid"));
+        Elements.append(form, field("subscriptionType", "from"));
+        Elements.append(command, form);
+        Elements.append(iq, command);
         Packet packet = Packet.packetInstance(iq, from, sessionManager);
         // sess-man hands a command to its scripts only from a packet with permissions; a component's
         // packet has none. Who may run the command is still decided by sess-man's ACL on 'from'.
@@ -132,9 +133,9 @@ final class RosterApproval {
     }
 
     private static Element field(String var, String value) {
-        Element field = new Element("field");
+        Element field = Elements.create("field");
         field.setAttribute("var", var);
-        field.addChild(new Element("value", value));
+        Elements.append(field, Elements.create("value", value));
         return field;
     }
 
@@ -149,12 +150,12 @@ final class RosterApproval {
 
     private synchronized Outcome answer(Packet packet, long now) {
         if (inFlight == null || !"iq".equals(packet.getElemName())
-                || !inFlight.equals(packet.getElement().getAttributeStaticStr("id"))
+                || !inFlight.equals(Elements.attribute(packet.getElement(), "id"))
                 || packet.getStanzaFrom() == null || !sessionManager.equals(packet.getStanzaFrom().copyWithoutResource())) {
             return null;
         }
         inFlight = null;
-        String type = packet.getElement().getAttributeStaticStr("type");
+        String type = Elements.attribute(packet.getElement(), "type");
         String problem = "result".equals(type) ? formError(packet.getElement()) : "error: " + errorOf(packet.getElement());
         if (problem == null) {
             written++;
@@ -198,16 +199,16 @@ final class RosterApproval {
      * and an "Error message" field: a result alone proves nothing.
      */
     private static String formError(Element iq) {
-        Element command = iq.getChild("command", COMMANDS_NS);
-        Element form = command == null ? null : command.getChild("x", "jabber:x:data");
+        Element command = Elements.child(iq, "command", COMMANDS_NS);
+        Element form = command == null ? null : Elements.child(command, "x", "jabber:x:data");
         List<Element> fields = form == null ? null : form.getChildren();
         StringBuilder said = new StringBuilder();
         boolean success = false;
         if (fields != null) {
             for (Element f : fields) {
-                Element v = f.getChild("value");
+                Element v = Elements.child(f, "value");
                 String value = v == null ? "" : String.valueOf(v.getCData());
-                String var = f.getAttributeStaticStr("var");
+                String var = Elements.attribute(f, "var");
                 if ("Note".equals(var) && SUCCESS_NOTE.equals(value)) {
                     success = true;
                 } else if (var != null && !var.startsWith("Debug")) {
@@ -219,7 +220,7 @@ final class RosterApproval {
     }
 
     private static String errorOf(Element iq) {
-        Element error = iq.getChild("error");
+        Element error = Elements.child(iq, "error");
         List<Element> children = error == null ? null : error.getChildren();
         StringBuilder sb = new StringBuilder();
         if (children != null) {
