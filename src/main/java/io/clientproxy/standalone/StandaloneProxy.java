@@ -4,7 +4,6 @@ import io.clientproxy.Version;
 import io.clientproxy.core.Counter;
 import io.clientproxy.core.InvalidSettingException;
 import io.clientproxy.core.Jid;
-import io.clientproxy.core.Liveness;
 import io.clientproxy.core.ProxyCore;
 import io.clientproxy.core.ResourceStats;
 import io.clientproxy.core.TargetResource;
@@ -202,6 +201,13 @@ public final class StandaloneProxy implements AutoCloseable {
      * README, Resource health).
      */
     public Map<String, Long> statistics() {
+        Map<String, Long> out = proxyStatistics();
+        out.putAll(core.resourceFigures());
+        return out;
+    }
+
+    /** {@link #statistics()} without the per-resource figures. */
+    private Map<String, Long> proxyStatistics() {
         Map<String, Long> out = new LinkedHashMap<>();
         out.put("connected", isConnected() ? 1L : 0L);
         out.put("pending", (long) core.pendingCount());
@@ -211,7 +217,6 @@ public final class StandaloneProxy implements AutoCloseable {
         out.put("backlog", (long) backlog.size());
         out.putAll(core.counters().snapshot());
         out.putAll(counters.snapshot());
-        out.putAll(core.resourceFigures());
         return out;
     }
 
@@ -220,12 +225,11 @@ public final class StandaloneProxy implements AutoCloseable {
      * online resource of the target, in the Prometheus text format ({@link MetricsText}).
      */
     public String metricsText() {
-        long now = ProxyCore.monotonicMillis();
         List<MetricsText.Resource> resources = new ArrayList<>();
         for (TargetResource r : core.resources().snapshot()) {
             ResourceStats s = r.stats();
-            Liveness.State health = r.liveness().state();
-            String state = health == Liveness.State.SERVING && r.isSuspect(now) ? "suspected" : health.key();
+            // The state list-resources and the statistics show (ResourceHealth).
+            String state = r.liveness().state().key();
             Map<String, Long> counts = new LinkedHashMap<>();
             counts.put("requests", s.requests());
             counts.put("results", s.results());
@@ -239,10 +243,8 @@ public final class StandaloneProxy implements AutoCloseable {
             }
             resources.add(new MetricsText.Resource(r.jid().resource(), state, counts, latency));
         }
-        // Per resource as labelled families above, not as one flat counter per resource.
-        Map<String, Long> statistics = statistics();
-        statistics.keySet().removeIf(k -> k.startsWith("resource/"));
-        return MetricsText.render(statistics, core.subscriptionState().key(), resources);
+        // Per resource as the labelled families above, not as flat resource/<name>/<figure> counters.
+        return MetricsText.render(proxyStatistics(), core.subscriptionState().key(), resources);
     }
 
     /** The one-line summary that is logged every {@code stats-interval}: the state now, then the counters. */
