@@ -32,23 +32,21 @@ record CommandLine(boolean help, boolean version, Path config, Map<String, Strin
         Map<String, String> overrides = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
+            int eq = arg.indexOf('=');
             if (arg.equals("--help") || arg.equals("-h")) {
                 help = true;
             } else if (arg.equals("--version")) {
                 version = true;
-            } else if (arg.equals("--check")) {
-                check = ConnectionCheck.DEFAULT_LIMIT;
-            } else if (arg.startsWith("--check=")) {
-                check = checkLimit(arg.substring("--check=".length()));
+            } else if (arg.equals("--check") || arg.startsWith("--check=")) {
+                check = eq < 0 ? ConnectionCheck.DEFAULT_LIMIT : checkLimit(arg.substring(eq + 1));
             } else if (arg.equals("--config")) {
-                if (i + 1 >= args.length) {
+                if (++i >= args.length) {
                     throw new UsageException("--config needs a file name");
                 }
-                config = Path.of(args[++i]);
+                config = Path.of(args[i]);
             } else if (arg.startsWith("--config=")) {
-                config = Path.of(arg.substring("--config=".length()));
-            } else if (arg.startsWith("--") && arg.indexOf('=') > 2) {
-                int eq = arg.indexOf('=');
+                config = Path.of(arg.substring(eq + 1));
+            } else if (arg.startsWith("--") && eq > 2) {
                 overrides.put(arg.substring(2, eq), arg.substring(eq + 1));
             } else {
                 throw new UsageException("unexpected argument '" + arg + "': options are --config FILE and --key=value");
@@ -69,35 +67,37 @@ record CommandLine(boolean help, boolean version, Path config, Map<String, Strin
         throw new UsageException("--check=" + text + ": the limit must be a positive ISO-8601 duration such as PT15S");
     }
 
-    /** The text of {@code --help}: usage and every option with its default. */
+    /** The text of {@code --help}: usage, every {@link ConfigOption} with its default, the exit statuses. */
     static String usage() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("Usage: java [-Djava.util.logging.config.file=etc/logging.properties] -jar tigase-client-proxy.jar\n")
-                .append("           [--config FILE] [--key=value ...] [--check[=PT15S]]\n\n")
-                .append("Runs the client proxy as an external component (XEP-0114) of any XMPP server: IQ requests\n")
-                .append("sent to the component are answered by the online resources of the target account.\n\n")
-                .append("  --config FILE   Java properties file with the options below (see etc/proxy.conf)\n")
-                .append("  --key=value     set an option; overrides the file\n")
-                .append("  --check[=PT15S] instead of running: connect, ask the target for its presence subscription,\n")
-                .append("                  list its online resources, ping one from the component; print a verdict\n")
-                .append("                  and exit 0 (healthy) or 1 (not), all within the given time (default 15 s)\n")
-                .append("  --help          this text\n")
-                .append("  --version       the version\n\n")
-                .append("Options (durations are ISO-8601, e.g. PT30S, PT5M):\n");
+        StringBuilder sb = new StringBuilder("""
+                Usage: java [-Djava.util.logging.config.file=etc/logging.properties] -jar tigase-client-proxy.jar
+                           [--config FILE] [--key=value ...] [--check[=PT15S]]
+
+                Runs the client proxy as an external component (XEP-0114) of any XMPP server: IQ requests
+                sent to the component are answered by the online resources of the target account.
+
+                  --config FILE   Java properties file with the options below (see etc/proxy.conf)
+                  --key=value     set an option; overrides the file
+                  --check[=PT15S] instead of running: connect, ask the target for its presence subscription,
+                                  list its online resources, ping one from the component; print a verdict
+                                  and exit 0 (healthy) or 1 (not), all within the given time (default 15 s)
+                  --help          this text
+                  --version       the version
+
+                Options (durations are ISO-8601, e.g. PT30S, PT5M):
+                """);
         for (ConfigOption o : ConfigOption.values()) {
-            sb.append("  ").append(o.key());
-            sb.append(" ".repeat(Math.max(1, 24 - o.key().length())));
-            sb.append(o.description());
-            if (!o.isRequired()) {
-                sb.append(" [").append(o.defaultValue().isEmpty() ? "empty" : o.defaultValue()).append(']');
-            }
-            sb.append('\n');
+            sb.append("  ").append(o.key()).append(" ".repeat(Math.max(1, 24 - o.key().length()))).append(o.description())
+                    .append(o.isRequired() ? "" : " [" + (o.defaultValue().isEmpty() ? "empty" : o.defaultValue()) + "]")
+                    .append('\n');
         }
-        sb.append("\nExit status: 143 after a normal stop by SIGTERM (the JVM's 128 + 15; 130 for Ctrl-C), 2 for a bad\n")
-                .append("option, or when before the first connection the server refuses the component for good\n")
-                .append("(not-authorized: the secret; host-unknown: component-domain; conflict: another connection\n")
-                .append("already is this component) or server-host does not resolve.\n")
-                .append("With --check: 0 healthy, 1 not healthy (the line before the verdict says why), 2 for a bad option.\n");
-        return sb.toString();
+        return sb.append("""
+
+                Exit status: 143 after a normal stop by SIGTERM (the JVM's 128 + 15; 130 for Ctrl-C), 2 for a bad
+                option, or when before the first connection the server refuses the component for good
+                (not-authorized: the secret; host-unknown: component-domain; conflict: another connection
+                already is this component) or server-host does not resolve.
+                With --check: 0 healthy, 1 not healthy (the line before the verdict says why), 2 for a bad option.
+                """).toString();
     }
 }

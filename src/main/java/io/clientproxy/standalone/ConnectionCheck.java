@@ -5,16 +5,18 @@ import io.clientproxy.core.SubscriptionState;
 import io.clientproxy.core.TargetResource;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.ref.Reference;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code --check}: the first thing to run. Connects as the component, asks the target for its
@@ -36,31 +38,47 @@ final class ConnectionCheck {
 
     private final StandaloneSettings settings;
     private final PrintStream out;
+    private final Duration limit;
     private final long deadline;
 
     private ConnectionCheck(StandaloneSettings settings, Duration limit, PrintStream out) {
         this.settings = settings;
         this.out = out;
+        this.limit = limit;
         this.deadline = System.nanoTime() + limit.toNanos();
     }
 
-    /** Runs the check; returns {@link #HEALTHY} or {@link #NOT_HEALTHY}. */
-    static int run(StandaloneSettings settings, Duration limit, PrintStream out) throws InterruptedException {
-        return new ConnectionCheck(settings, limit, out).run(limit);
+    /**
+     * Runs the check; returns {@link #HEALTHY} or {@link #NOT_HEALTHY} (also when interrupted). The
+     * proxy's own log lines (started, connected, why a connection failed) would only bury the
+     * report and repeat what its steps say, so they are off unless the operator brought a logging
+     * configuration.
+     */
+    static int run(StandaloneSettings settings, Duration limit, PrintStream out) {
+        Logger quiet = Logger.getLogger("io.clientproxy");
+        if (System.getProperty("java.util.logging.config.file") == null && quiet.getLevel() == null) {
+            quiet.setLevel(Level.OFF);
+        }
+        try {
+            return new ConnectionCheck(settings, limit, out).run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return NOT_HEALTHY;
+        } finally {
+            // LogManager holds loggers weakly: keep this one, and so its level, until the check is done.
+            Reference.reachabilityFence(quiet);
+        }
     }
 
-    private int run(Duration limit) throws InterruptedException {
+    private int run() throws InterruptedException {
         Jid target = settings.proxy().target();
         String server = settings.serverHost() + ":" + settings.serverPort();
         out.println("checking component " + settings.componentDomain() + " at " + server + " for target " + target
                 + " (at most " + seconds(limit) + ")");
         // One attempt: a check that retried would only report the failure later, between log lines.
         try (StandaloneProxy proxy = StandaloneProxy.start(settings, false)) {
-            Jid address = proxy.component();
-
             if (!proxy.awaitConnected(left())) {
-                step("connection", connectionFailure(proxy.fatalCause(), server, limit));
-                return verdict(false);
+                return verdict(step("connection", connectionFailure(proxy.fatalCause(), server)));
             }
             step("connection", "ok, authenticated as " + settings.componentDomain());
 
@@ -68,71 +86,59 @@ final class ConnectionCheck {
             await(() -> proxy.core().subscriptionState() != SubscriptionState.PENDING
                     && proxy.core().subscriptionState() != SubscriptionState.NEVER_ASKED);
             SubscriptionState state = proxy.core().subscriptionState();
+            String must = "the account " + target + " must accept the presence subscription request from "
+                    + proxy.component() + " (once, in any client; the bot's client may do it for it)";
             if (state != SubscriptionState.SUBSCRIBED) {
-                String must = "the account " + target + " must accept the presence subscription request from "
-                        + address + " (once, in any client; the bot's client may do it for it)";
-                step("subscription", switch (state) {
+                return verdict(step("subscription", switch (state) {
                     case DENIED -> "DENIED by " + target + ": " + must;
                     case BOUNCING -> "BOUNCED by " + target + "'s server (the account does not exist, or its server "
                             + "is unreachable): create the account, then " + must;
                     default -> "NOT approved within " + seconds(limit) + ": " + must;
-                });
-                return verdict(false);
+                }));
             }
             step("subscription", "approved by " + target);
 
-            await(() -> proxy.core().resources().size() > 0);
-            if (proxy.core().resources().size() > 0) {
-                Thread.sleep(Math.min(MORE_RESOURCES.toMillis(), Math.max(0, left().toMillis())));
+            if (await(() -> proxy.core().resources().size() > 0)) {
+                Thread.sleep(Math.min(MORE_RESOURCES.toMillis(), left().toMillis()));
             }
             TargetResource[] online = proxy.core().resources().snapshot();
             if (online.length == 0) {
-                step("resources", "NONE online: no resource of " + target
-                        + " is available now; requests would get service-unavailable until one logs in");
-                return verdict(false);
+                return verdict(step("resources", "NONE online: no resource of " + target
+                        + " is available now; requests would get service-unavailable until one logs in"));
             }
             StringBuilder list = new StringBuilder();
             for (TargetResource r : online) {
                 list.append(list.length() == 0 ? "" : ", ").append(r.jid()).append(" (priority ").append(r.priority()).append(')');
             }
             step("resources", online.length + " online: " + list);
-
-            return verdict(ping(proxy, address, online[0].jid()));
+            return verdict(ping(proxy, online[0].jid()));
         }
     }
 
-    /** One IQ get from {@code <address>/check-<random>} to the resource, as a forwarded request would come. */
-    private boolean ping(StandaloneProxy proxy, Jid address, Jid resource) throws InterruptedException {
-        byte[] random = new byte[6];
-        new SecureRandom().nextBytes(random);
-        String id = "check-" + HexFormat.of().formatHex(random);
-        String from = address + "/" + id;
+    /** One IQ get from {@code <component>/check-<random>} to the resource, as a forwarded request would come. */
+    private boolean ping(StandaloneProxy proxy, Jid resource) throws InterruptedException {
+        String id = "check-" + UUID.randomUUID();
+        String from = proxy.component() + "/" + id;
         CompletableFuture<XmlElement> answer = new CompletableFuture<>();
         proxy.tap(stanza -> {
-            boolean ours = stanza.name().equals("iq") && id.equals(stanza.attribute("id"))
-                    && from.equals(stanza.attribute("to"));
+            boolean ours = stanza.name().equals("iq") && id.equals(stanza.attribute("id")) && from.equals(stanza.attribute("to"));
             if (ours) {
                 answer.complete(stanza);
             }
             return ours;
         });
         long sent = System.nanoTime();
-        boolean written = proxy.send(XmlElement.builder("iq")
-                .attribute("type", "get").attribute("id", id)
+        if (!proxy.send(XmlElement.builder("iq").attribute("type", "get").attribute("id", id)
                 .attribute("from", from).attribute("to", resource.toString())
-                .child(XmlElement.builder("ping").attribute("xmlns", PING_NS).build())
-                .build());
-        if (!written) {
-            step("ping", "FAILED: the connection to the server was lost");
-            return false;
+                .child(XmlElement.builder("ping").attribute("xmlns", PING_NS).build()).build())) {
+            return step("ping", "FAILED: the connection to the server was lost");
         }
         XmlElement reply;
         try {
             reply = answer.get(Math.max(1, left().toMillis()), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            step("ping", "NO ANSWER from " + resource + " within the time left: the bot must answer every IQ get and set"
-                    + " it receives, to its 'from', with the same id");
-            return false;
+            return step("ping", "NO ANSWER from " + resource + " within the time left: the bot must answer every IQ"
+                    + " get and set it receives, to its 'from', with the same id");
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
@@ -142,15 +148,8 @@ final class ConnectionCheck {
             return true;
         }
         XmlElement error = reply.element("error");
-        String condition = "no condition";
-        if (error != null) {
-            for (XmlElement c : error.elements()) {
-                if (!c.name().equals("text")) {
-                    condition = c.name();
-                    break;
-                }
-            }
-        }
+        String condition = error == null ? "no condition" : error.elements().stream().map(XmlElement::name)
+                .filter(name -> !name.equals("text")).findFirst().orElse("no condition");
         // An error from the bot still shows that requests reach it and its answers come back.
         step("ping", resource + " answered with error " + condition + " in " + millis
                 + " ms: it is reachable, but does not implement " + PING_NS);
@@ -163,28 +162,25 @@ final class ConnectionCheck {
         return healthy ? HEALTHY : NOT_HEALTHY;
     }
 
-    private void step(String what, String result) {
+    /** Prints one step's line; false, for the steps that end the check: {@code return verdict(step(...))}. */
+    private boolean step(String what, String result) {
         out.printf("  %-14s%s%n", what + ":", result);
+        return false;
     }
 
     /** The connection step's line when no stream came up: what happened and what to do. */
-    private static String connectionFailure(IOException cause, String server, Duration limit) {
+    private String connectionFailure(IOException cause, String server) {
+        String check = "; check server-host and server-port (the server's component port)";
         if (cause instanceof StreamErrorException e) {
             return "REFUSED by " + server + ": " + e.getMessage() + "; " + whatToCheck(e.condition());
-        }
-        if (cause instanceof ConnectException) {
+        } else if (cause instanceof ConnectException) {
             return "FAILED: nothing listens at " + server + " (" + cause.getMessage() + "): start the XMPP server, or "
                     + "set server-host and server-port to its component port";
-        }
-        if (cause instanceof UnknownHostException) {
+        } else if (cause instanceof UnknownHostException) {
             return "FAILED: server-host does not resolve (" + cause.getMessage() + "): check server-host";
         }
-        if (cause != null) {
-            return "FAILED: cannot connect to " + server + ": " + ComponentConnection.describe(cause)
-                    + "; check server-host and server-port (the server's component port)";
-        }
-        return "FAILED: no authenticated stream to " + server + " within " + seconds(limit)
-                + "; check server-host and server-port (the server's component port)";
+        return cause != null ? "FAILED: cannot connect to " + server + ": " + ComponentConnection.describe(cause) + check
+                : "FAILED: no authenticated stream to " + server + " within " + seconds(limit) + check;
     }
 
     /** What an operator should look at for a stream error the server refused the component with. */

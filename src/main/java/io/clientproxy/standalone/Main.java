@@ -5,17 +5,15 @@ import io.clientproxy.core.InvalidSettingException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
-import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * {@code java -jar tigase-client-proxy.jar --config etc/proxy.conf}: the standalone proxy. Runs
@@ -30,14 +28,13 @@ import java.util.logging.Logger;
 public final class Main {
     static final String NAME = "tigase-client-proxy";
     static final int OK = 0;
+    /** Exit status when a thread of the proxy died of something it could not handle (e.g. out of memory). */
+    static final int FAILED = 1;
     static final int USAGE = 2;
     private static final String FORMAT_PROPERTY = "java.util.logging.SimpleFormatter.format";
 
     private Main() {
     }
-
-    /** Exit status when a thread of the proxy died of something it could not handle (e.g. out of memory). */
-    static final int FAILED = 1;
 
     public static void main(String[] args) {
         defaultLogging();
@@ -74,16 +71,13 @@ public final class Main {
 
     /** Parses, validates, runs until stopped; returns the exit status. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cl;
+        Map<String, String> options = new LinkedHashMap<>();
         StandaloneSettings settings;
-        Duration check;
         try {
-            CommandLine cl = CommandLine.parse(args);
-            if (cl.help()) {
-                out.print(CommandLine.usage());
-                return OK;
-            }
-            if (cl.version()) {
-                out.println(NAME + " " + Version.current());
+            cl = CommandLine.parse(args);
+            if (cl.help() || cl.version()) {
+                out.print(cl.help() ? CommandLine.usage() : NAME + " " + Version.current() + System.lineSeparator());
                 return OK;
             }
             if (cl.config() == null && cl.overrides().isEmpty()) {
@@ -91,18 +85,10 @@ public final class Main {
                         + " and fill in), or give the options as --key=value; --help lists them");
                 return USAGE;
             }
-            Map<String, String> options = new LinkedHashMap<>();
             if (cl.config() != null) {
-                options.putAll(load(cl));
+                options.putAll(load(cl.config()));
             }
             options.putAll(cl.overrides());
-            check = cl.check();
-            try {
-                settings = StandaloneSettings.parse(options);
-            } catch (InvalidSettingException e) {
-                err.println(NAME + ": " + whatToDo(e, options, cl));
-                return USAGE;
-            }
         } catch (CommandLine.UsageException e) {
             err.println(NAME + ": " + e.getMessage() + " (see --help)");
             return USAGE;
@@ -110,10 +96,16 @@ public final class Main {
             err.println(NAME + ": " + e.getMessage());
             return USAGE;
         }
-
-        if (check != null) {
-            return check(settings, check, out);
+        try {
+            settings = StandaloneSettings.parse(options);
+        } catch (InvalidSettingException e) {
+            err.println(NAME + ": " + whatToDo(e, options, cl));
+            return USAGE;
         }
+        if (cl.check() != null) {
+            return ConnectionCheck.run(settings, cl.check(), out);
+        }
+
         StandaloneProxy proxy;
         try {
             proxy = StandaloneProxy.start(settings);
@@ -140,11 +132,9 @@ public final class Main {
     private static String whatToDo(InvalidSettingException e, Map<String, String> options, CommandLine cl) {
         ConfigOption option = ConfigOption.byKey(e.key());
         String value = options.get(e.key());
-        String where = cl.overrides().containsKey(e.key()) || cl.config() == null ? "on the command line" : "in " + cl.config();
         if (option == null) {
-            String near = ConfigOption.nearest(e.key());
-            return "unknown option '" + e.key() + "' " + where + ": " + (near == null ? "" : "did you mean '" + near + "'? ")
-                    + "--help lists them all";
+            String where = cl.overrides().containsKey(e.key()) || cl.config() == null ? "on the command line" : "in " + cl.config();
+            return "unknown option '" + e.key() + "' " + where + ": " + ConfigOption.hint(e.key());
         }
         if (!option.isRequired() || (value != null && !value.isBlank())) {
             return e.getMessage();
@@ -154,46 +144,23 @@ public final class Main {
                 + ", or give --" + e.key() + "=...";
     }
 
-    /**
-     * {@code --check}: its report on {@code out}. The proxy's own log lines (started, connected,
-     * stopped, why a connection failed) would only bury it and repeat what its steps say, so they
-     * are off unless the operator brought a logging configuration.
-     */
-    private static int check(StandaloneSettings settings, Duration limit, PrintStream out) {
-        Logger quiet = Logger.getLogger("io.clientproxy");
-        if (System.getProperty("java.util.logging.config.file") == null && quiet.getLevel() == null) {
-            quiet.setLevel(Level.OFF);
-        }
-        try {
-            return ConnectionCheck.run(settings, limit, out);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ConnectionCheck.NOT_HEALTHY;
-        } finally {
-            // LogManager holds loggers weakly: keep this one, and so its level, until the check is done.
-            Reference.reachabilityFence(quiet);
-        }
-    }
-
-    private static Map<String, String> load(CommandLine cl) throws IOException {
+    private static Map<String, String> load(Path config) throws IOException {
         Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(cl.config(), StandardCharsets.UTF_8)) {
+        try (Reader r = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (NoSuchFileException e) {
-            throw new IOException("the configuration file " + cl.config().toAbsolutePath() + " does not exist: give the"
+            throw new IOException("the configuration file " + config.toAbsolutePath() + " does not exist: give the"
                     + " path of yours with --config (etc/proxy.conf is an example to copy and fill in)", e);
         } catch (AccessDeniedException e) {
-            throw new IOException("the configuration file " + cl.config() + " cannot be read by this user: check its"
+            throw new IOException("the configuration file " + config + " cannot be read by this user: check its"
                     + " permissions", e);
         } catch (IOException e) {
-            throw new IOException("cannot read the configuration file " + cl.config() + ": " + e.getMessage(), e);
+            throw new IOException("cannot read the configuration file " + config + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new IOException("the configuration file " + cl.config() + " is not a valid properties file: " + e.getMessage(), e);
+            throw new IOException("the configuration file " + config + " is not a valid properties file: " + e.getMessage(), e);
         }
         Map<String, String> values = new LinkedHashMap<>();
-        for (String key : p.stringPropertyNames()) {
-            values.put(key, p.getProperty(key));
-        }
+        p.stringPropertyNames().forEach(key -> values.put(key, p.getProperty(key)));
         return values;
     }
 }
