@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Every option the standalone proxy reads: its key (the enum name in lower case with '-'), its
@@ -159,43 +160,36 @@ public enum ConfigOption {
 
     /** A positive duration; {@code stats-interval} alone may be zero (no summary). */
     Duration duration(Map<String, String> values) {
-        Duration d;
-        try {
-            d = Duration.parse(text(values));
-        } catch (DateTimeParseException e) {
-            throw invalid(values.get(key), "must be an ISO-8601 duration such as PT30S, PT5M or PT1H");
-        }
-        if (this == STATS_INTERVAL && d.isNegative()) {
-            throw invalid(values.get(key), "must be an ISO-8601 duration such as PT60S, or PT0S for no summary");
-        }
-        if (this != STATS_INTERVAL && (d.isNegative() || d.isZero())) {
-            throw invalid(values.get(key), "must be a positive ISO-8601 duration such as PT30S");
+        Duration d = read(values, Duration::parse, "must be an ISO-8601 duration such as PT30S, PT5M or PT1H");
+        if (this == STATS_INTERVAL ? d.isNegative() : d.isNegative() || d.isZero()) {
+            throw invalid(values.get(key), this == STATS_INTERVAL ? "must be an ISO-8601 duration such as PT60S, or PT0S for no summary"
+                    : "must be a positive ISO-8601 duration such as PT30S");
         }
         return d;
     }
 
     int integer(Map<String, String> values) {
-        try {
-            return Integer.parseInt(text(values));
-        } catch (NumberFormatException e) {
-            throw invalid(values.get(key), "must be a whole number");
-        }
+        return read(values, Integer::parseInt, "must be a whole number");
     }
 
     double decimal(Map<String, String> values) {
-        try {
-            return Double.parseDouble(text(values));
-        } catch (NumberFormatException e) {
-            throw invalid(values.get(key), "must be a number such as 5 or 0.5");
-        }
+        return read(values, Double::parseDouble, "must be a number such as 5 or 0.5");
     }
 
     boolean bool(Map<String, String> values) {
-        return switch (text(values)) {
+        return read(values, text -> switch (text) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw invalid(values.get(key), "must be true or false");
-        };
+            default -> throw new IllegalArgumentException(text);
+        }, "must be true or false");
+    }
+
+    private <T> T read(Map<String, String> values, Function<String, T> parse, String why) {
+        try {
+            return parse.apply(text(values));
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw invalid(values.get(key), why);
+        }
     }
 
     /** Items separated by commas and/or blanks. */

@@ -4,10 +4,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -26,12 +26,11 @@ final class MetricsEndpoint implements AutoCloseable {
     private static final int THREADS = 4;
 
     static {
-        // Read once by the JDK's server configuration; without it a request may take forever.
-        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-            System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_SECONDS));
-        }
-        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
-            System.setProperty("sun.net.httpserver.maxRspTime", String.valueOf(REQUEST_SECONDS));
+        // Read once by the JDK's server configuration; without them a request may take forever.
+        for (String limit : List.of("sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime")) {
+            if (System.getProperty(limit) == null) {
+                System.setProperty(limit, String.valueOf(REQUEST_SECONDS));
+            }
         }
     }
 
@@ -63,22 +62,20 @@ final class MetricsEndpoint implements AutoCloseable {
 
     private static void answer(HttpExchange exchange, Supplier<String> metrics) throws IOException {
         try (exchange) {
+            String method = exchange.getRequestMethod();
             if (!isLoopback(exchange.getRequestHeaders().getFirst("Host"))) {
                 exchange.sendResponseHeaders(403, -1);
             } else if (!exchange.getRequestURI().getPath().equals("/metrics")) {
                 exchange.sendResponseHeaders(404, -1);
-            } else if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
+            } else if (!method.equals("GET") && !method.equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 exchange.sendResponseHeaders(405, -1);
             } else {
                 byte[] body = metrics.get().getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", MetricsText.CONTENT_TYPE);
-                boolean head = exchange.getRequestMethod().equals("HEAD");
-                exchange.sendResponseHeaders(200, head ? -1 : body.length);
-                if (!head) {
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(body);
-                    }
+                exchange.sendResponseHeaders(200, method.equals("HEAD") ? -1 : body.length);
+                if (!method.equals("HEAD")) {
+                    exchange.getResponseBody().write(body);
                 }
             }
         }

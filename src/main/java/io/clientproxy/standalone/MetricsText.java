@@ -1,7 +1,6 @@
 package io.clientproxy.standalone;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,9 +12,8 @@ import java.util.Set;
  * read it too). Every name starts with {@code clientproxy_}; a counter family's sample ends in
  * {@code _total}.
  *
- * <p>From {@link StandaloneProxy#statistics()}: the gauges {@code connected}, {@code pending},
- * {@code online-resources}, {@code mappings}, {@code backlog} and {@code service-subscribers} become
- * {@code clientproxy_connected} and so on; {@code errors/<condition>} becomes
+ * <p>From {@link StandaloneProxy#statistics()}: a gauge ({@link #GAUGES}) {@code online-resources}
+ * becomes {@code clientproxy_online_resources}; {@code errors/<condition>} becomes
  * {@code clientproxy_errors_sent_total{condition="<condition>"}}, {@code dropped/<reason>}
  * {@code clientproxy_dropped_total{reason="<reason>"}}, and every other count
  * {@code clientproxy_<name>_total}; as format 0.0.4 wants, a counter's HELP and TYPE lines name it
@@ -26,9 +24,8 @@ import java.util.Set;
 final class MetricsText {
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    private static final Set<String> GAUGES = Set.of("connected", "pending", "online-resources", "mappings", "backlog",
-            "service-subscribers");
-    private static final Map<String, String> GAUGE_HELP = Map.of(
+    /** The gauges {@link StandaloneProxy#statistics()} puts first, with their HELP text; every other figure is a count. */
+    private static final Map<String, String> GAUGES = Map.of(
             "connected", "1 while the component's stream to the server is up",
             "pending", "requests forwarded to the target and not answered yet",
             "online-resources", "resources of the target known to be online",
@@ -54,64 +51,59 @@ final class MetricsText {
 
     static String render(Map<String, Long> statistics, String subscriptionState, List<Resource> resources) {
         StringBuilder out = new StringBuilder(4096);
-        Map<String, Long> errors = new LinkedHashMap<>();
-        Map<String, Long> drops = new LinkedHashMap<>();
-        List<Map.Entry<String, Long>> counters = new ArrayList<>();
-        for (Map.Entry<String, Long> e : statistics.entrySet()) {
-            String key = e.getKey();
-            if (GAUGES.contains(key)) {
-                String name = "clientproxy_" + snake(key);
-                family(out, name, "gauge", GAUGE_HELP.get(key));
-                sample(out, name, "", e.getValue());
-            } else if (key.startsWith("errors/")) {
-                errors.put(key.substring("errors/".length()), e.getValue());
-            } else if (key.startsWith("dropped/")) {
-                drops.put(key.substring("dropped/".length()), e.getValue());
-            } else if (!key.equals("errors-sent")) {
-                counters.add(e);
+        statistics.forEach((key, n) -> {
+            if (GAUGES.containsKey(key)) {
+                family(out, "clientproxy_" + snake(key), "gauge", GAUGES.get(key));
+                sample(out, "clientproxy_" + snake(key), "", n);
             }
-        }
+        });
         family(out, "clientproxy_subscription", "gauge", "the state of the subscription to the target's presence (1 for the current state)");
         sample(out, "clientproxy_subscription", label("state", subscriptionState), 1);
-        for (Map.Entry<String, Long> e : counters) {
-            String name = "clientproxy_" + snake(e.getKey());
-            family(out, name + "_total", "counter", "count of " + e.getKey() + " (docs/behaviour.md, docs/standalone.md)");
-            sample(out, name + "_total", "", e.getValue());
-        }
-        family(out, "clientproxy_errors_sent_total", "counter", "error stanzas the proxy sent, by RFC 6120 condition");
-        errors.forEach((condition, n) -> sample(out, "clientproxy_errors_sent_total", label("condition", condition), n));
-        family(out, "clientproxy_dropped_total", "counter", "stanzas dropped without an answer, by reason");
-        drops.forEach((reason, n) -> sample(out, "clientproxy_dropped_total", label("reason", reason), n));
-        renderResources(out, resources);
-        return out.toString();
-    }
-
-    private static void renderResources(StringBuilder out, List<Resource> resources) {
+        statistics.forEach((key, n) -> {
+            // errors-sent is the sum of the errors/<condition> family: exposing both would count twice.
+            if (!GAUGES.containsKey(key) && !key.startsWith("errors/") && !key.startsWith("dropped/") && !key.equals("errors-sent")) {
+                family(out, "clientproxy_" + snake(key) + "_total", "counter", "count of " + key + " (docs/behaviour.md, docs/standalone.md)");
+                sample(out, "clientproxy_" + snake(key) + "_total", "", n);
+            }
+        });
+        labelled(out, statistics, "errors/", "clientproxy_errors_sent_total", "condition",
+                "error stanzas the proxy sent, by RFC 6120 condition");
+        labelled(out, statistics, "dropped/", "clientproxy_dropped_total", "reason", "stanzas dropped without an answer, by reason");
         if (resources.isEmpty()) {
-            return;
+            return out.toString();
         }
         family(out, "clientproxy_resource_state", "gauge", "a resource of the target and its state (1 for the current state)");
         for (Resource r : resources) {
             sample(out, "clientproxy_resource_state", label("resource", r.resource()) + "," + label("state", r.state()), 1);
         }
-        Map<String, List<Resource>> byCount = new LinkedHashMap<>();
-        for (Resource r : resources) {
-            for (String count : r.counts().keySet()) {
-                byCount.computeIfAbsent(count, k -> new ArrayList<>()).add(r);
+        Set<String> counts = new LinkedHashSet<>();
+        resources.forEach(r -> counts.addAll(r.counts().keySet()));
+        for (String count : counts) {
+            String name = "clientproxy_resource_" + snake(count) + "_total";
+            family(out, name, "counter", count + " of a resource of the target");
+            for (Resource r : resources) {
+                if (r.counts().containsKey(count)) {
+                    sample(out, name, label("resource", r.resource()), r.counts().get(count));
+                }
             }
         }
-        byCount.forEach((count, rs) -> {
-            String name = "clientproxy_resource_" + snake(count);
-            family(out, name + "_total", "counter", count + " of a resource of the target");
-            for (Resource r : rs) {
-                sample(out, name + "_total", label("resource", r.resource()), r.counts().get(count));
-            }
-        });
         family(out, "clientproxy_resource_latency_seconds", "summary", "time from forwarding a request to a resource to its answer");
         for (Resource r : resources) {
             r.latencyMillis().forEach((q, ms) -> sample(out, "clientproxy_resource_latency_seconds",
                     label("resource", r.resource()) + "," + label("quantile", Double.toString(q)), ms / 1000.0));
         }
+        return out.toString();
+    }
+
+    /** One counter family whose samples are the statistics named {@code <prefix><label value>}. */
+    private static void labelled(StringBuilder out, Map<String, Long> statistics, String prefix, String name, String label,
+            String help) {
+        family(out, name, "counter", help);
+        statistics.forEach((key, n) -> {
+            if (key.startsWith(prefix)) {
+                sample(out, name, label(label, key.substring(prefix.length())), n);
+            }
+        });
     }
 
     private static void family(StringBuilder out, String name, String type, String help) {

@@ -3,15 +3,17 @@ package io.clientproxy.standalone;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
 
-/** Monotonic counts of {@link StandaloneCounter} events. Thread-safe. */
+/**
+ * Monotonic counts of {@link StandaloneCounter} events. Thread-safe. A LongAdder each, not the
+ * core's striped counters: these count rare events (reconnects, failures), off the request path.
+ */
 public final class StandaloneCounters {
-    private final LongAdder[] counts = new LongAdder[StandaloneCounter.values().length];
+    private final LongAdder[] counts = Stream.generate(LongAdder::new).limit(StandaloneCounter.values().length)
+            .toArray(LongAdder[]::new);
 
     StandaloneCounters() {
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = new LongAdder();
-        }
     }
 
     void count(StandaloneCounter c) {
