@@ -161,9 +161,11 @@ public enum ConfigOption {
     /** A positive duration; {@code stats-interval} alone may be zero (no summary). */
     Duration duration(Map<String, String> values) {
         Duration d = read(values, Duration::parse, "must be an ISO-8601 duration such as PT30S, PT5M or PT1H");
-        if (this == STATS_INTERVAL ? d.isNegative() : d.isNegative() || d.isZero()) {
-            throw invalid(values.get(key), this == STATS_INTERVAL ? "must be an ISO-8601 duration such as PT60S, or PT0S for no summary"
-                    : "must be a positive ISO-8601 duration such as PT30S");
+        if (this == STATS_INTERVAL && d.isNegative()) {
+            throw invalid(values.get(key), "must be an ISO-8601 duration such as PT60S, or PT0S for no summary");
+        }
+        if (this != STATS_INTERVAL && (d.isNegative() || d.isZero())) {
+            throw invalid(values.get(key), "must be a positive ISO-8601 duration such as PT30S");
         }
         return d;
     }
