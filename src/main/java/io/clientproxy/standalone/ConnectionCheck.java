@@ -9,6 +9,7 @@ import java.lang.ref.Reference;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * {@code --check}: the first thing to run. Connects as the component, asks the target for its
@@ -106,11 +108,8 @@ final class ConnectionCheck {
                 return verdict(step("resources", "NONE online: no resource of " + target
                         + " is available now; requests would get service-unavailable until one logs in"));
             }
-            StringBuilder list = new StringBuilder();
-            for (TargetResource r : online) {
-                list.append(list.length() == 0 ? "" : ", ").append(r.jid()).append(" (priority ").append(r.priority()).append(')');
-            }
-            step("resources", online.length + " online: " + list);
+            step("resources", online.length + " online: " + Arrays.stream(online)
+                    .map(r -> r.jid() + " (priority " + r.priority() + ")").collect(Collectors.joining(", ")));
             return verdict(ping(proxy, online[0].jid()));
         }
     }
