@@ -7,7 +7,8 @@ import java.util.stream.Stream;
 
 /**
  * Monotonic counts of {@link StandaloneCounter} events. Thread-safe. A LongAdder each, not the
- * core's striped counters: these count rare events (reconnects, failures), off the request path.
+ * core's per-shard striping (package-private there): these count the adapter's failures and its
+ * rejected or stray stanzas, not every request.
  */
 public final class StandaloneCounters {
     private final LongAdder[] counts = Stream.generate(LongAdder::new).limit(StandaloneCounter.values().length)

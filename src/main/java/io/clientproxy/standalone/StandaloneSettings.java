@@ -43,13 +43,10 @@ public record StandaloneSettings(
     public static final String WRITE_TIMEOUT = ConfigOption.WRITE_TIMEOUT.key();
     public static final String METRICS_PORT = ConfigOption.METRICS_PORT.key();
 
-    private static final String PROXY_ADDRESS_RULE =
-            "a bare address at component-domain, which the server routes to this component, such as "
-                    + "proxy.example.com or svc@proxy.example.com";
-
     /**
      * Checks what the values' types let through and how they depend on each other; the option
-     * text itself (syntax, positive durations) is checked by {@link #parse}, the one way in.
+     * text itself (syntax, positive durations) is checked by {@link #parse}, which the builder and
+     * {@link #fromProperties} go through too.
      *
      * @throws InvalidSettingException naming the first bad key and its value
      */
@@ -69,7 +66,8 @@ public record StandaloneSettings(
         // A server lets a component send only from its own domain (Prosody: stream error
         // invalid-from, then the stream is gone): any other address could never work.
         if (proxyAddress == null || !proxyAddress.isBare() || !proxyAddress.domain().equalsIgnoreCase(componentDomain.domain())) {
-            throw PROXY_ADDRESS.invalid(proxyAddress, PROXY_ADDRESS_RULE);
+            throw PROXY_ADDRESS.invalid(proxyAddress, "a bare address at component-domain, which the server routes to "
+                    + "this component, such as proxy.example.com or svc@proxy.example.com");
         }
         if (componentSecret == null || componentSecret.isEmpty()) {
             throw COMPONENT_SECRET.invalid("", "required: the component's shared secret on the server");
