@@ -149,11 +149,11 @@ public enum ConfigOption {
         return v == null ? defaultValue : v.trim();
     }
 
-    /** @throws InvalidSettingException when absent or blank */
-    String required(Map<String, String> values) {
+    /** @throws InvalidSettingException when absent or blank, saying "required: " and what */
+    String required(Map<String, String> values, String what) {
         String v = text(values);
         if (v == null || v.isEmpty()) {
-            throw invalid(v, description);
+            throw invalid(v, "required: " + what);
         }
         return v;
     }

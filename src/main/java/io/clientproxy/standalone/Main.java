@@ -133,7 +133,8 @@ public final class Main {
         ConfigOption option = ConfigOption.byKey(e.key());
         String value = options.get(e.key());
         if (option == null) {
-            String where = cl.overrides().containsKey(e.key()) || cl.config() == null ? "on the command line" : "in " + cl.config();
+            String where = cl.overrides().containsKey(e.key()) || cl.config() == null ? "on the command line"
+                    : "in " + cl.config();
             return "unknown option '" + e.key() + "' " + where + ": " + ConfigOption.hint(e.key());
         }
         if (!option.isRequired() || (value != null && !value.isBlank())) {

@@ -57,18 +57,22 @@ final class MetricsText {
                 sample(out, "clientproxy_" + snake(key), "", n);
             }
         });
-        family(out, "clientproxy_subscription", "gauge", "the state of the subscription to the target's presence (1 for the current state)");
+        family(out, "clientproxy_subscription", "gauge",
+                "the state of the subscription to the target's presence (1 for the current state)");
         sample(out, "clientproxy_subscription", label("state", subscriptionState), 1);
         statistics.forEach((key, n) -> {
             // errors-sent is the sum of the errors/<condition> family: exposing both would count twice.
-            if (!GAUGES.containsKey(key) && !key.startsWith("errors/") && !key.startsWith("dropped/") && !key.equals("errors-sent")) {
-                family(out, "clientproxy_" + snake(key) + "_total", "counter", "count of " + key + " (docs/behaviour.md, docs/standalone.md)");
-                sample(out, "clientproxy_" + snake(key) + "_total", "", n);
+            if (!GAUGES.containsKey(key) && !key.startsWith("errors/") && !key.startsWith("dropped/")
+                    && !key.equals("errors-sent")) {
+                String name = "clientproxy_" + snake(key) + "_total";
+                family(out, name, "counter", "count of " + key + " (docs/behaviour.md, docs/standalone.md)");
+                sample(out, name, "", n);
             }
         });
         labelled(out, statistics, "errors/", "clientproxy_errors_sent_total", "condition",
                 "error stanzas the proxy sent, by RFC 6120 condition");
-        labelled(out, statistics, "dropped/", "clientproxy_dropped_total", "reason", "stanzas dropped without an answer, by reason");
+        labelled(out, statistics, "dropped/", "clientproxy_dropped_total", "reason",
+                "stanzas dropped without an answer, by reason");
         if (resources.isEmpty()) {
             return out.toString();
         }
@@ -87,7 +91,8 @@ final class MetricsText {
                 }
             }
         }
-        family(out, "clientproxy_resource_latency_seconds", "summary", "time from forwarding a request to a resource to its answer");
+        family(out, "clientproxy_resource_latency_seconds", "summary",
+                "time from forwarding a request to a resource to its answer");
         for (Resource r : resources) {
             r.latencyMillis().forEach((q, ms) -> sample(out, "clientproxy_resource_latency_seconds",
                     label("resource", r.resource()) + "," + label("quantile", Double.toString(q)), ms / 1000.0));

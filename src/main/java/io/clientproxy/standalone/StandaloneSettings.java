@@ -105,16 +105,21 @@ public record StandaloneSettings(
                 throw new InvalidSettingException(key, value, "unknown option; " + ConfigOption.hint(key));
             }
         });
-        Jid componentDomain = jid(COMPONENT_DOMAIN, COMPONENT_DOMAIN.required(values));
+        Jid componentDomain = jid(COMPONENT_DOMAIN,
+                COMPONENT_DOMAIN.required(values, "the component's domain, e.g. proxy.example.com"));
         String address = PROXY_ADDRESS.text(values);
         Jid proxyAddress = address.isEmpty() ? componentDomain : jid(PROXY_ADDRESS, address);
-        String secret = COMPONENT_SECRET.required(values);
-        return new StandaloneSettings(proxySettings(values), SERVER_HOST.text(values), SERVER_PORT.integer(values),
-                componentDomain, proxyAddress, secret,
-                RECONNECT_MIN.duration(values), RECONNECT_MAX.duration(values), STATS_INTERVAL.duration(values),
-                SenderFilter.parse(ADMINS.key(), ADMINS.list(values)),
-                new StanzaLimits(MAX_STANZA_SIZE.integer(values), MAX_STANZA_DEPTH.integer(values),
-                        MAX_ATTRIBUTES.integer(values), MAX_NAME_LENGTH.integer(values)),
+        String secret = COMPONENT_SECRET.required(values, "the component's shared secret on the server");
+        // Read before the routing options, as always: of several bad values, the same one is reported.
+        String host = SERVER_HOST.text(values);
+        int port = SERVER_PORT.integer(values);
+        Duration reconnectMin = RECONNECT_MIN.duration(values);
+        Duration reconnectMax = RECONNECT_MAX.duration(values);
+        Duration statsInterval = STATS_INTERVAL.duration(values);
+        StanzaLimits limits = new StanzaLimits(MAX_STANZA_SIZE.integer(values), MAX_STANZA_DEPTH.integer(values),
+                MAX_ATTRIBUTES.integer(values), MAX_NAME_LENGTH.integer(values));
+        return new StandaloneSettings(proxySettings(values), host, port, componentDomain, proxyAddress, secret,
+                reconnectMin, reconnectMax, statsInterval, SenderFilter.parse(ADMINS.key(), ADMINS.list(values)), limits,
                 ConfigOption.KEEPALIVE_INTERVAL.duration(values), ConfigOption.READ_TIMEOUT.duration(values),
                 ConfigOption.WRITE_TIMEOUT.duration(values), ConfigOption.METRICS_PORT.integer(values));
     }
