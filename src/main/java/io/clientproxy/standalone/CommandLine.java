@@ -40,10 +40,10 @@ record CommandLine(boolean help, boolean version, Path config, Map<String, Strin
             } else if (arg.equals("--check") || arg.startsWith("--check=")) {
                 check = eq < 0 ? ConnectionCheck.DEFAULT_LIMIT : checkLimit(arg.substring(eq + 1));
             } else if (arg.equals("--config")) {
-                if (++i >= args.length) {
+                if (i + 1 >= args.length) {
                     throw new UsageException("--config needs a file name");
                 }
-                config = Path.of(args[i]);
+                config = Path.of(args[++i]);
             } else if (arg.startsWith("--config=")) {
                 config = Path.of(arg.substring(eq + 1));
             } else if (arg.startsWith("--") && eq > 2) {

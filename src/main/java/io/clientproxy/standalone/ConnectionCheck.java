@@ -80,7 +80,7 @@ final class ConnectionCheck {
         // One attempt: a check that retried would only report the failure later, between log lines.
         try (StandaloneProxy proxy = StandaloneProxy.start(settings, false)) {
             if (!proxy.awaitConnected(left())) {
-                return verdict(step("connection", connectionFailure(proxy.fatalCause(), server)));
+                return failed("connection", connectionFailure(proxy.fatalCause(), server));
             }
             step("connection", "ok, authenticated as " + settings.componentDomain());
 
@@ -91,12 +91,12 @@ final class ConnectionCheck {
             String must = "the account " + target + " must accept the presence subscription request from "
                     + proxy.component() + " (once, in any client; the bot's client may do it for it)";
             if (state != SubscriptionState.SUBSCRIBED) {
-                return verdict(step("subscription", switch (state) {
+                return failed("subscription", switch (state) {
                     case DENIED -> "DENIED by " + target + ": " + must;
                     case BOUNCING -> "BOUNCED by " + target + "'s server (the account does not exist, or its server "
                             + "is unreachable): create the account, then " + must;
                     default -> "NOT approved within " + seconds(limit) + ": " + must;
-                }));
+                });
             }
             step("subscription", "approved by " + target);
 
@@ -105,8 +105,8 @@ final class ConnectionCheck {
             }
             TargetResource[] online = proxy.core().resources().snapshot();
             if (online.length == 0) {
-                return verdict(step("resources", "NONE online: no resource of " + target
-                        + " is available now; requests would get service-unavailable until one logs in"));
+                return failed("resources", "NONE online: no resource of " + target
+                        + " is available now; requests would get service-unavailable until one logs in");
             }
             step("resources", online.length + " online: " + Arrays.stream(online)
                     .map(r -> r.jid() + " (priority " + r.priority() + ")").collect(Collectors.joining(", ")));
@@ -130,14 +130,16 @@ final class ConnectionCheck {
         if (!proxy.send(XmlElement.builder("iq").attribute("type", "get").attribute("id", id)
                 .attribute("from", from).attribute("to", resource.toString())
                 .child(XmlElement.builder("ping").attribute("xmlns", PING_NS).build()).build())) {
-            return step("ping", "FAILED: the connection to the server was lost");
+            step("ping", "FAILED: the connection to the server was lost");
+            return false;
         }
         XmlElement reply;
         try {
             reply = answer.get(Math.max(1, left().toMillis()), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return step("ping", "NO ANSWER from " + resource + " within the time left: the bot must answer every IQ"
+            step("ping", "NO ANSWER from " + resource + " within the time left: the bot must answer every IQ"
                     + " get and set it receives, to its 'from', with the same id");
+            return false;
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
@@ -161,10 +163,14 @@ final class ConnectionCheck {
         return healthy ? HEALTHY : NOT_HEALTHY;
     }
 
-    /** Prints one step's line; false, for the steps that end the check: {@code return verdict(step(...))}. */
-    private boolean step(String what, String result) {
+    private void step(String what, String result) {
         out.printf("  %-14s%s%n", what + ":", result);
-        return false;
+    }
+
+    /** A step that ends the check: its line, then the verdict. */
+    private int failed(String what, String result) {
+        step(what, result);
+        return verdict(false);
     }
 
     /** The connection step's line when no stream came up: what happened and what to do. */
