@@ -32,6 +32,7 @@ public final class ProxyCore<S> {
     private final ProxyCounters counters = new ProxyCounters();
     private final ResourcePool pool = new ResourcePool();
     private final JatTable<S> table;
+    private final PendingTable<S> pending;
     private final Refusals<S> refusals;
     private final ClusterNode<S> cluster;
     private final TargetPresence<S> presence;
@@ -60,20 +61,22 @@ public final class ProxyCore<S> {
         Objects.requireNonNull(balancer, "balancer");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.table = new JatTable<>(settings, this.component, shards, counters);
+        this.pending = new PendingTable<>(table, settings, counters);
         refusals = new Refusals<>(outbox, counters);
         cluster = new ClusterNode<>(table, counters, refusals);
-        Relocation<S> relocation = new Relocation<>(table, pool, balancer, clock, counters, outbox, refusals);
-        health = new ResourceHealth<>(settings, component, pool, table, relocation, outbox, counters, refusals, cluster, clock);
-        presence = new TargetPresence<>(settings, component, outbox, clock, counters, pool, table, refusals, relocation, cluster,
+        Relocation<S> relocation = new Relocation<>(pending, pool, balancer, clock, counters, outbox, refusals);
+        health = new ResourceHealth<>(settings, component, pool, pending, relocation, outbox, counters, refusals, cluster, clock);
+        presence = new TargetPresence<>(settings, component, outbox, clock, counters, pool, pending, refusals, relocation, cluster,
                 health);
         servicePresence = new ServicePresence<>(settings, component, outbox, counters, pool, refusals);
-        senderRequests = new SenderRequests<>(table, pool, balancer, clock, counters, outbox, refusals, relocation,
+        senderRequests = new SenderRequests<>(pending, pool, balancer, clock, counters, outbox, refusals, relocation,
                 presence, cluster, health);
-        targetRequests = new TargetRequests<>(settings, table, clock, counters, outbox, refusals, relocation, presence,
+        targetRequests = new TargetRequests<>(settings, pending, clock, counters, outbox, refusals, relocation, presence,
                 cluster);
         messages = new MessageRouting<>(settings, component, table, clock, counters, outbox, refusals, presence, cluster);
         disco = new Disco<>(settings, component, pool, counters, outbox, refusals);
-        commands = new AdminCommands<>(settings, component, outbox, counters, pool, table, refusals, presence, cluster, clock);
+        commands = new AdminCommands<>(settings, component, outbox, counters, pool, table, pending, refusals, presence, cluster,
+                clock);
         clusterSync = new ClusterSync<>(cluster, presence, pool, counters, clock);
     }
 
@@ -239,7 +242,7 @@ public final class ProxyCore<S> {
     public void shutdown() {
         closed = true;
         servicePresence.shutdown();
-        for (PendingRequest<S> request : table.drain(clock.getAsLong())) {
+        for (PendingRequest<S> request : pending.drain(clock.getAsLong())) {
             refusals.answerAsker(request, Refusals.SHUTTING_DOWN);
         }
         pool.clear();
@@ -252,7 +255,7 @@ public final class ProxyCore<S> {
      */
     public List<S> disconnected() {
         pool.clear();
-        return table.drain(clock.getAsLong()).stream().map(r -> r.stanza).toList();
+        return pending.drain(clock.getAsLong()).stream().map(r -> r.stanza).toList();
     }
 
     /**
@@ -279,7 +282,7 @@ public final class ProxyCore<S> {
 
     public ProxyCounters counters() { return counters; }
     public ResourcePool resources() { return pool; }
-    public int pendingCount() { return table.pendingCount(); }
+    public int pendingCount() { return pending.pendingCount(); }
     public int mappingCount() { return table.mappingCount(); }
     /** Users subscribed to the service's own presence that this node knows of (see {@link ServicePresence}). */
     public int serviceSubscriberCount() { return servicePresence.subscriberCount(); }
