@@ -226,9 +226,19 @@ final class JatTable<S> {
         return codec.shardOf(sender);
     }
 
-    /** The shard a token belongs to, -1 when it cannot be one of this table's. */
-    int shardOfToken(String token) {
-        return codec.shardOf(token);
+    /**
+     * The shard a stanza from {@code from} to {@code to} will lock (see {@link ProxyCore#affinity}):
+     * {@code target}'s to an encoded address, the shard of the sender its token stands for (0 when
+     * it can stand for none); anyone else's, the shard of their own mapping.
+     */
+    int shardFor(Jid from, Jid to, Jid target) {
+        if (from == null) {
+            return 0;
+        }
+        if (to != null && !to.isBare() && from.hasBare(target.bare())) {
+            return Math.max(0, codec.shardOf(to.resource()));
+        }
+        return codec.shardOf(from);
     }
 
     int mappingCount() {
