@@ -3,9 +3,9 @@ package io.clientproxy.core;
 import java.util.function.LongSupplier;
 
 /**
- * The protocol areas of one core and the state they share, each built once and handed what it
- * needs (the order below is that of their dependencies: none of them knows {@link ProxyCore}).
- * {@link ProxyCore} dispatches to them and reads nothing else.
+ * The protocol areas of one core and the state they share, built once, each handed what it needs
+ * through its constructor: so they are built in the order of their dependencies, and none of them
+ * knows {@link ProxyCore}, which only dispatches to them.
  */
 final class ProtocolAreas<S> {
     final ProxyCounters counters = new ProxyCounters();
