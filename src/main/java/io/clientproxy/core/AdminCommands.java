@@ -63,6 +63,7 @@ final class AdminCommands<S> {
     private final ProxyCounters counters;
     private final ResourcePool pool;
     private final JatTable<S> table;
+    private final PendingTable<S> pending;
     private final Refusals<S> refusals;
     private final TargetPresence<S> presence;
     private final ClusterNode<S> cluster;
@@ -73,14 +74,15 @@ final class AdminCommands<S> {
     private volatile Supplier<Map<String, Long>> adapterCounters = Map::of;
 
     AdminCommands(ProxySettings settings, Jid component, Outbox<S> outbox, ProxyCounters counters, ResourcePool pool,
-                  JatTable<S> table, Refusals<S> refusals, TargetPresence<S> presence, ClusterNode<S> cluster,
-                  LongSupplier clock) {
+                  JatTable<S> table, PendingTable<S> pending, Refusals<S> refusals, TargetPresence<S> presence,
+                  ClusterNode<S> cluster, LongSupplier clock) {
         this.settings = settings;
         this.component = component;
         this.outbox = outbox;
         this.counters = counters;
         this.pool = pool;
         this.table = table;
+        this.pending = pending;
         this.refusals = refusals;
         this.presence = presence;
         this.cluster = cluster;
@@ -265,7 +267,7 @@ final class AdminCommands<S> {
     private Payload counters() {
         Payload x = Payload.of("x", DATA_NS).attr("type", "result").addText("title", "Counters of " + component);
         x.add(field("subscription", "subscription", presence.subscription().state().key()));
-        x.add(field("pending", "pending", String.valueOf(table.pendingCount())));
+        x.add(field("pending", "pending", String.valueOf(pending.pendingCount())));
         x.add(field("online-resources", "online-resources", String.valueOf(pool.size())));
         x.add(field("mappings", "mappings", String.valueOf(table.mappingCount())));
         for (Map.Entry<String, Long> e : counters.snapshot().entrySet()) {

@@ -14,8 +14,8 @@ import java.util.function.Supplier;
  *
  * <p>This class only dispatches: each stanza goes to the protocol area it belongs to, which
  * handles it to the end ({@link SenderRequests}, {@link TargetRequests}, {@link TargetPresence},
- * {@link MessageRouting}, {@link Disco}, {@link AdminCommands}, {@link ClusterSync}, {@link ResourceHealth}); see
- * {@code package-info.java} for the map.
+ * {@link MessageRouting}, {@link Disco}, {@link AdminCommands}, {@link ClusterSync}, {@link ResourceHealth}), built
+ * and wired by {@link ProtocolAreas}; see {@code package-info.java} for the map.
  *
  * <p>Thread-safe: adapters may call it from many threads at once. One sender's stanzas should
  * arrive in order (both adapters keep a sender on one thread).
@@ -29,20 +29,8 @@ public final class ProxyCore<S> {
     private final Jid component;
     private final Jid target;
     private final LongSupplier clock;
-    private final ProxyCounters counters = new ProxyCounters();
-    private final ResourcePool pool = new ResourcePool();
-    private final JatTable<S> table;
-    private final Refusals<S> refusals;
-    private final ClusterNode<S> cluster;
-    private final TargetPresence<S> presence;
-    private final ServicePresence<S> servicePresence;
-    private final SenderRequests<S> senderRequests;
-    private final TargetRequests<S> targetRequests;
-    private final MessageRouting<S> messages;
-    private final Disco<S> disco;
-    private final AdminCommands<S> commands;
-    private final ClusterSync<S> clusterSync;
-    private final ResourceHealth<S> health;
+    /** What the stanzas are dispatched to: every protocol area and the state they share. */
+    private final ProtocolAreas<S> areas;
     /** Set by shutdown(): requests that arrive afterwards are refused, not left pending. */
     private volatile boolean closed;
 
@@ -59,22 +47,7 @@ public final class ProxyCore<S> {
         Objects.requireNonNull(outbox, "outbox");
         Objects.requireNonNull(balancer, "balancer");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.table = new JatTable<>(settings, this.component, shards, counters);
-        refusals = new Refusals<>(outbox, counters);
-        cluster = new ClusterNode<>(table, counters, refusals);
-        Relocation<S> relocation = new Relocation<>(table, pool, balancer, clock, counters, outbox, refusals);
-        health = new ResourceHealth<>(settings, component, pool, table, relocation, outbox, counters, refusals, cluster, clock);
-        presence = new TargetPresence<>(settings, component, outbox, clock, counters, pool, table, refusals, relocation, cluster,
-                health);
-        servicePresence = new ServicePresence<>(settings, component, outbox, counters, pool, refusals);
-        senderRequests = new SenderRequests<>(table, pool, balancer, clock, counters, outbox, refusals, relocation,
-                presence, cluster, health);
-        targetRequests = new TargetRequests<>(settings, table, clock, counters, outbox, refusals, relocation, presence,
-                cluster);
-        messages = new MessageRouting<>(settings, component, table, clock, counters, outbox, refusals, presence, cluster);
-        disco = new Disco<>(settings, component, pool, counters, outbox, refusals);
-        commands = new AdminCommands<>(settings, component, outbox, counters, pool, table, refusals, presence, cluster, clock);
-        clusterSync = new ClusterSync<>(cluster, presence, pool, counters, clock);
+        this.areas = new ProtocolAreas<>(settings, component, outbox, balancer, clock, shards);
     }
 
     /** A core with the balancer the settings name, the system's monotonic clock and the default shards. */
@@ -92,7 +65,7 @@ public final class ProxyCore<S> {
      */
     public void start() {
         closed = false;
-        presence.subscribe();
+        areas.presence.subscribe();
     }
 
     /**
@@ -111,47 +84,47 @@ public final class ProxyCore<S> {
     private void dispatch(S stanza, Jid from, Jid to, String id, String rawType, int children, String namespace,
                           String errorCondition) {
         if (from == null) {
-            refusals.drop(DropReason.NO_FROM, stanza);
+            areas.refusals.drop(DropReason.NO_FROM, stanza);
             return;
         }
         Jid replyFrom = to == null ? component : to;
         IqType type = IqType.parse(rawType);
         if (type == null) {
-            refusals.reject(stanza, replyFrom, from, Iq.BAD_TYPE);
+            areas.refusals.reject(stanza, replyFrom, from, Iq.BAD_TYPE);
             return;
         }
         boolean fromTarget = from.hasBare(target.bare());
         // Cut out once: Jid keeps only its full string.
         String toResource = to == null ? null : to.resource();
         if (!type.isRequest()) {
-            if (!fromTarget && targetRequests.enabled() && id != null) {
-                targetRequests.onAnswer(stanza, from, id);
+            if (!fromTarget && areas.targetRequests.enabled() && id != null) {
+                areas.targetRequests.onAnswer(stanza, from, id);
             } else if (!fromTarget) {
-                refusals.drop(DropReason.NOT_FROM_TARGET, stanza);
+                areas.refusals.drop(DropReason.NOT_FROM_TARGET, stanza);
             } else {
-                senderRequests.onAnswer(stanza, from, toResource, id, type, errorCondition);
+                areas.senderRequests.onAnswer(stanza, from, toResource, id, type, errorCondition);
             }
         } else if (id == null || id.isEmpty()) {
-            refusals.reject(stanza, replyFrom, from, Iq.NO_ID);
+            areas.refusals.reject(stanza, replyFrom, from, Iq.NO_ID);
         } else if (closed) {
-            refusals.reject(stanza, replyFrom, from, Refusals.SHUTTING_DOWN);
+            areas.refusals.reject(stanza, replyFrom, from, Refusals.SHUTTING_DOWN);
         } else if (children != 1) {
-            refusals.reject(stanza, replyFrom, from, Iq.NOT_ONE_CHILD);
+            areas.refusals.reject(stanza, replyFrom, from, Iq.NOT_ONE_CHILD);
         } else if (type == IqType.SET && AdminCommands.NS.equals(namespace)) {
-            commands.run(stanza, replyFrom, from);
-        } else if (type == IqType.GET && commands.isAboutCommands(stanza, namespace)) {
-            commands.answerDisco(stanza, replyFrom, from, namespace);
-        } else if (type == IqType.GET && disco.answersLocally(namespace, from, replyFrom)) {
-            disco.answer(stanza, replyFrom, from, namespace);
+            areas.commands.run(stanza, replyFrom, from);
+        } else if (type == IqType.GET && areas.commands.isAboutCommands(stanza, namespace)) {
+            areas.commands.answerDisco(stanza, replyFrom, from, namespace);
+        } else if (type == IqType.GET && areas.disco.answersLocally(namespace, from, replyFrom)) {
+            areas.disco.answer(stanza, replyFrom, from, namespace);
         } else if (fromTarget) {
-            targetRequests.onRequest(stanza, from, to, replyFrom, toResource, id, type);
+            areas.targetRequests.onRequest(stanza, from, to, replyFrom, toResource, id, type);
         } else {
-            senderRequests.forward(stanza, from, replyFrom, id, type, namespace);
+            areas.senderRequests.forward(stanza, from, replyFrom, id, type, namespace);
         }
     }
 
     /** A message addressed to the component: see {@link MessageRouting}. */
-    public void onMessage(S stanza, Jid from, Jid to, String type) { messages.onMessage(stanza, from, to, type); }
+    public void onMessage(S stanza, Jid from, Jid to, String type) { areas.messages.onMessage(stanza, from, to, type); }
 
     /**
      * A presence addressed to the component ({@code type} null for available, {@code priority} 0
@@ -159,11 +132,11 @@ public final class ProxyCore<S> {
      */
     public void onPresence(S stanza, Jid from, Jid to, String type, int priority) {
         if (from != null && !from.hasBare(target.bare())) {
-            servicePresence.onPresence(stanza, from, to, type);
+            areas.servicePresence.onPresence(stanza, from, to, type);
             return;
         }
-        presence.onPresence(stanza, from, to, type, priority);
-        servicePresence.refresh();
+        areas.presence.onPresence(stanza, from, to, type, priority);
+        areas.servicePresence.refresh();
     }
 
     /**
@@ -172,25 +145,25 @@ public final class ProxyCore<S> {
      * {@code subscribed}: the component probes, and the other cluster nodes learn it.
      */
     public void approvedOnServer() {
-        presence.approved();
-        servicePresence.refresh();
+        areas.presence.approved();
+        areas.servicePresence.refresh();
     }
 
     /** The adapter's own counters (connection, parser, limits), shown by the {@code counters} admin command. */
-    public void setAdapterCounters(Supplier<Map<String, Long>> counters) { commands.adapterCounters(counters); }
+    public void setAdapterCounters(Supplier<Map<String, Long>> counters) { areas.commands.adapterCounters(counters); }
 
     /** Who may run the admin commands (Tigase's admins, or the standalone {@code admins} option). */
-    public void setAdmins(Predicate<Jid> admins) { commands.admins(admins); }
+    public void setAdmins(Predicate<Jid> admins) { areas.commands.admins(admins); }
 
     /** Takes a resource out of the pool as if it had gone offline (gets move, sets are answered); false if not online. */
     public boolean dropResource(Jid jid) {
-        boolean dropped = presence.dropResource(jid);
-        servicePresence.refresh();
+        boolean dropped = areas.presence.dropResource(jid);
+        areas.servicePresence.refresh();
         return dropped;
     }
 
     /** Whether {@code sender} is the server or one of its components (see {@link Disco#isServer}). */
-    boolean isServer(Jid sender, Jid addressed) { return disco.isServer(sender, addressed); }
+    boolean isServer(Jid sender, Jid addressed) { return areas.disco.isServer(sender, addressed); }
 
     // Cluster (see ClusterSync).
 
@@ -198,28 +171,28 @@ public final class ProxyCore<S> {
      * Makes this core one node of a cluster, {@code localNode} as the other nodes know it (see
      * {@link ClusterNode}, {@link ClusterPeers}). Call before the first request.
      */
-    public void joinCluster(String localNode, ClusterLink<S> link) { cluster.join(localNode, link); }
+    public void joinCluster(String localNode, ClusterLink<S> link) { areas.cluster.join(localNode, link); }
 
     /**
      * Another node joined, or this node's instance came up while it was there: it learns what this
      * node knows first-hand and is asked for what that node knows (see {@link ClusterSync#nodeConnected}).
      */
-    public void nodeConnected(String node) { clusterSync.nodeConnected(node); }
+    public void nodeConnected(String node) { areas.clusterSync.nodeConnected(node); }
 
     /** A node left the cluster: its resources are gone (gets move, sets get {@code recipient-unavailable}). */
     public void nodeDisconnected(String node) {
-        clusterSync.nodeDisconnected(node);
-        servicePresence.refresh();
+        areas.clusterSync.nodeDisconnected(node);
+        areas.servicePresence.refresh();
     }
 
     /** A fact about the target's presence from cluster node {@code fromNode}. */
     public void onClusterEvent(String fromNode, TargetEvent event) {
-        clusterSync.onEvent(fromNode, event);
-        servicePresence.refresh();
+        areas.clusterSync.onEvent(fromNode, event);
+        areas.servicePresence.refresh();
     }
 
     /** Processes a stanza another node handed over ({@link ClusterLink#handOver}); never handed on again. */
-    public void handedOver(Runnable processing) { cluster.handedOver(processing); }
+    public void handedOver(Runnable processing) { areas.cluster.handedOver(processing); }
 
     // Time and shutdown.
 
@@ -229,20 +202,20 @@ public final class ProxyCore<S> {
      */
     public void tick() {
         long now = clock.getAsLong();
-        senderRequests.expire(now);
-        health.tick(now);
-        presence.tick(now);
-        servicePresence.refresh();
+        areas.senderRequests.expire(now);
+        areas.health.tick(now);
+        areas.presence.tick(now);
+        areas.servicePresence.refresh();
     }
 
     /** Answers every pending request with an error and forgets the resources. */
     public void shutdown() {
         closed = true;
-        servicePresence.shutdown();
-        for (PendingRequest<S> request : table.drain(clock.getAsLong())) {
-            refusals.answerAsker(request, Refusals.SHUTTING_DOWN);
+        areas.servicePresence.shutdown();
+        for (PendingRequest<S> request : areas.pending.drain(clock.getAsLong())) {
+            areas.refusals.answerAsker(request, Refusals.SHUTTING_DOWN);
         }
-        pool.clear();
+        areas.pool.clear();
     }
 
     /**
@@ -251,8 +224,8 @@ public final class ProxyCore<S> {
      * settled, for the adapter to answer once it can, or to count as lost.
      */
     public List<S> disconnected() {
-        pool.clear();
-        return table.drain(clock.getAsLong()).stream().map(r -> r.stanza).toList();
+        areas.pool.clear();
+        return areas.pending.drain(clock.getAsLong()).stream().map(r -> r.stanza).toList();
     }
 
     /**
@@ -265,43 +238,35 @@ public final class ProxyCore<S> {
      *
      * @return a shard index, from 0 to {@link #DEFAULT_SHARDS} - 1 for a core built with the default shards
      */
-    public int affinity(Jid from, Jid to) {
-        if (from == null) {
-            return 0;
-        }
-        if (to != null && !to.isBare() && from.hasBare(target.bare())) {
-            return Math.max(0, table.shardOfToken(to.resource()));
-        }
-        return table.shardOfSender(from);
-    }
+    public int affinity(Jid from, Jid to) { return areas.table.shardFor(from, to, target); }
 
     // Observation.
 
-    public ProxyCounters counters() { return counters; }
-    public ResourcePool resources() { return pool; }
-    public int pendingCount() { return table.pendingCount(); }
-    public int mappingCount() { return table.mappingCount(); }
+    public ProxyCounters counters() { return areas.counters; }
+    public ResourcePool resources() { return areas.pool; }
+    public int pendingCount() { return areas.pending.pendingCount(); }
+    public int mappingCount() { return areas.table.mappingCount(); }
     /** Users subscribed to the service's own presence that this node knows of (see {@link ServicePresence}). */
-    public int serviceSubscriberCount() { return servicePresence.subscriberCount(); }
-    public boolean isSubscribed() { return presence.subscription().isConfirmed(); }
+    public int serviceSubscriberCount() { return areas.servicePresence.subscriberCount(); }
+    public boolean isSubscribed() { return areas.presence.subscription().isConfirmed(); }
 
     /** This cluster node's name ({@link #joinCluster}), or {@code this node} when not in a cluster. */
-    public String localNode() { return cluster.localNode(); }
+    public String localNode() { return areas.cluster.localNode(); }
 
     /** Where the subscription to the target's presence stands. */
-    public SubscriptionState subscriptionState() { return presence.subscription().state(); }
+    public SubscriptionState subscriptionState() { return areas.presence.subscription().state(); }
     public Jid component() { return component; }
     public ProxySettings settings() { return settings; }
 
     /** Every online resource's health and figures as counters, {@code resource/<resource>/<figure>} (see {@link ResourceHealth#figures}). */
-    public Map<String, Long> resourceFigures() { return ResourceHealth.figures(pool.snapshot(), clock.getAsLong()); }
+    public Map<String, Long> resourceFigures() { return ResourceHealth.figures(areas.pool.snapshot(), clock.getAsLong()); }
 
     /** The online resources in a few words each, for a summary line (see {@link ResourceHealth#brief}). */
-    public String resourcesBrief() { return ResourceHealth.brief(pool.snapshot(), clock.getAsLong()); }
+    public String resourcesBrief() { return ResourceHealth.brief(areas.pool.snapshot(), clock.getAsLong()); }
 
     /** One resource's health and figures in words (see {@link ResourceHealth#describe}). */
     public String describeResource(TargetResource r) { return ResourceHealth.describe(r, clock.getAsLong()); }
 
     /** The sender an encoded resource stands for now, or null. */
-    public Jid senderOf(String token) { return table.senderOf(token); }
+    public Jid senderOf(String token) { return areas.table.senderOf(token); }
 }

@@ -15,7 +15,7 @@ final class Relocation<S> {
             "the service resource handling this request went offline before answering; "
                     + "it may or may not have acted on it");
 
-    private final JatTable<S> table;
+    private final PendingTable<S> pending;
     private final ResourcePool pool;
     private final Balancer balancer;
     private final LongSupplier clock;
@@ -23,9 +23,9 @@ final class Relocation<S> {
     private final Outbox<S> outbox;
     private final Refusals<S> refusals;
 
-    Relocation(JatTable<S> table, ResourcePool pool, Balancer balancer, LongSupplier clock,
+    Relocation(PendingTable<S> pending, ResourcePool pool, Balancer balancer, LongSupplier clock,
                ProxyCounters counters, Outbox<S> outbox, Refusals<S> refusals) {
-        this.table = table;
+        this.pending = pending;
         this.pool = pool;
         this.balancer = balancer;
         this.clock = clock;
@@ -44,7 +44,7 @@ final class Relocation<S> {
         while (true) {
             TargetResource replacement = request.type == IqType.GET && !request.outbound
                     ? untried(request, from, clock.getAsLong()) : null;
-            Boolean moved = table.moveOrSettle(request, from, replacement, clock.getAsLong());
+            Boolean moved = pending.moveOrSettle(request, from, replacement, clock.getAsLong());
             if (moved == null) {
                 return;
             }

@@ -62,7 +62,7 @@ final class ResourceHealth<S> {
     private final String pingSuffix;
     private final AtomicLong pings = new AtomicLong();
     private final ResourcePool pool;
-    private final JatTable<S> table;
+    private final PendingTable<S> pending;
     private final Relocation<S> relocation;
     private final Outbox<S> outbox;
     private final ProxyCounters counters;
@@ -70,7 +70,7 @@ final class ResourceHealth<S> {
     private final ClusterNode<S> cluster;
     private final LongSupplier clock;
 
-    ResourceHealth(ProxySettings settings, Jid component, ResourcePool pool, JatTable<S> table, Relocation<S> relocation,
+    ResourceHealth(ProxySettings settings, Jid component, ResourcePool pool, PendingTable<S> pending, Relocation<S> relocation,
                    Outbox<S> outbox, ProxyCounters counters, Refusals<S> refusals, ClusterNode<S> cluster,
                    LongSupplier clock) {
         long requestTimeout = settings.requestTimeout().toMillis();
@@ -84,7 +84,7 @@ final class ResourceHealth<S> {
         RANDOM.nextBytes(bits);
         this.pingSuffix = Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
         this.pool = pool;
-        this.table = table;
+        this.pending = pending;
         this.relocation = relocation;
         this.outbox = outbox;
         this.counters = counters;
@@ -123,7 +123,7 @@ final class ResourceHealth<S> {
         if (online.length == 0) {
             return;
         }
-        java.util.Map<TargetResource, Long> oldestHeld = table.oldestHeld(now - floorMillis);
+        java.util.Map<TargetResource, Long> oldestHeld = pending.oldestHeld(now - floorMillis);
         List<TargetResource> toPing = new ArrayList<>(0);
         List<String> ids = new ArrayList<>(0);
         List<TargetResource> out = new ArrayList<>(0);
@@ -200,12 +200,12 @@ final class ResourceHealth<S> {
      * on them, and are settled by its answer or their timeout. A get with nowhere to go stays.
      */
     private void moveGets(TargetResource out, long now) {
-        for (PendingRequest<S> request : table.pointingAt(out)) {
+        for (PendingRequest<S> request : pending.pointingAt(out)) {
             if (request.type != IqType.GET || request.outbound) {
                 continue;
             }
             TargetResource replacement = relocation.inRotation(request, out, now);
-            if (replacement != null && Boolean.TRUE.equals(table.moveOrSettle(request, out, replacement, now))) {
+            if (replacement != null && Boolean.TRUE.equals(pending.moveOrSettle(request, out, replacement, now))) {
                 relocation.sendMoved(request, replacement);
                 if (!replacement.isOnline()) {
                     relocation.relocate(request, replacement);

@@ -41,7 +41,7 @@ final class SenderRequests<S> {
         };
     }
 
-    private final JatTable<S> table;
+    private final PendingTable<S> pending;
     private final ResourcePool pool;
     private final Balancer balancer;
     private final LongSupplier clock;
@@ -53,10 +53,10 @@ final class SenderRequests<S> {
     private final ClusterNode<S> cluster;
     private final ResourceHealth<S> health;
 
-    SenderRequests(JatTable<S> table, ResourcePool pool, Balancer balancer, LongSupplier clock, ProxyCounters counters,
+    SenderRequests(PendingTable<S> pending, ResourcePool pool, Balancer balancer, LongSupplier clock, ProxyCounters counters,
                    Outbox<S> outbox, Refusals<S> refusals, Relocation<S> relocation, TargetPresence<S> presence,
                    ClusterNode<S> cluster, ResourceHealth<S> health) {
-        this.table = table;
+        this.pending = pending;
         this.pool = pool;
         this.balancer = balancer;
         this.clock = clock;
@@ -90,7 +90,7 @@ final class SenderRequests<S> {
             return;
         }
         online = pool.servingKind(online, namespace, now);
-        Outcome outcome = table.admit(sender, id, stanza, addressUsed, type, online, balancer, now);
+        Outcome outcome = pending.admit(sender, id, stanza, addressUsed, type, online, balancer, now);
         if (outcome instanceof StanzaError error) {
             refusals.reject(stanza, addressUsed, sender, error);
             return;
@@ -102,7 +102,7 @@ final class SenderRequests<S> {
             log.finest("request " + sender + " -> " + addressUsed + " id=" + id + " forwarded as "
                     + request.mapping.encoded + " -> " + resource.jid());
         }
-        counters.count(Counter.REQUESTS_FORWARDED, table.shardOfSender(sender));
+        counters.count(Counter.REQUESTS_FORWARDED, pending.shardOf(sender));
         outbox.forwardRequest(stanza, request.mapping.encoded, resource.jid(), request.forwardId());
         if (!resource.isOnline()) {
             // The resource left between the pick and now, and the sweep may have missed this request.
@@ -134,14 +134,14 @@ final class SenderRequests<S> {
 
     private void deliverReply(S stanza, Jid from, String token, String id, boolean result) {
         long now = clock.getAsLong();
-        Outcome outcome = table.settleReply(token, id, from, now);
+        Outcome outcome = pending.settleReply(token, id, from, now);
         if (outcome instanceof DropReason reason) {
             cluster.dropOrHandOver(reason, stanza, token);
             return;
         }
         @SuppressWarnings("unchecked")
         PendingRequest<S> request = (PendingRequest<S>) outcome;
-        int shard = table.shardOfSender(request.sender());
+        int shard = pending.shardOf(request.sender());
         answered(request, shard, result, now);
         if (log.isLoggable(Level.FINEST)) {
             log.finest("reply " + from + " id=" + id + " delivered " + request.addressUsed + " -> " + request.sender());
@@ -177,13 +177,13 @@ final class SenderRequests<S> {
      * avoided; a set so answered gets that answer.
      */
     private void bounced(S stanza, Jid from, String token, String id, String condition) {
-        Outcome outcome = table.pendingReply(token, id, from);
+        Outcome outcome = pending.pendingReply(token, id, from);
         if (outcome instanceof DropReason reason) {
             cluster.dropOrHandOver(reason, stanza, token);
             return;
         }
         @SuppressWarnings("unchecked")
-        JatTable.Held<S> held = (JatTable.Held<S>) outcome;
+        PendingTable.Held<S> held = (PendingTable.Held<S>) outcome;
         PendingRequest<S> request = held.request();
         long now = clock.getAsLong();
         if (!isBounce(condition)) {
@@ -200,12 +200,12 @@ final class SenderRequests<S> {
             log.fine(() -> "target resource " + from + " bounced request id=" + id + "; avoided for "
                     + SUSPECT_MILLIS + " ms unless its presence comes");
         }
-        held.resource().stats().answered(table.shardOfSender(request.sender()), false, now - request.sentAt);
+        held.resource().stats().answered(pending.shardOf(request.sender()), false, now - request.sentAt);
         if (request.type == IqType.GET && isRefusal(condition)) {
             request.refusedBy(held.resource());
         }
         TargetResource replacement = request.type == IqType.GET ? relocation.untried(request, held.resource(), now) : null;
-        Boolean moved = table.moveOrSettle(request, held.resource(), replacement, now);
+        Boolean moved = pending.moveOrSettle(request, held.resource(), replacement, now);
         if (moved == null) {
             refusals.drop(DropReason.NOT_PENDING, stanza);
         } else if (moved) {
@@ -215,7 +215,7 @@ final class SenderRequests<S> {
             }
         } else if (request.type == IqType.GET) {
             // Every resource has had it: this is the target's answer.
-            counters.count(Counter.REPLIES_DELIVERED, table.shardOfSender(request.sender()));
+            counters.count(Counter.REPLIES_DELIVERED, pending.shardOf(request.sender()));
             outbox.forwardAnswer(stanza, request.stanza, request.addressUsed, request.sender());
         } else {
             refusals.reject(request.stanza, request.addressUsed, request.sender(), RESOURCE_BOUNCED);
@@ -227,10 +227,10 @@ final class SenderRequests<S> {
      * and the target's own requests (which share the table) to their resource.
      */
     void expire(long now) {
-        table.expire(now, request -> {
+        pending.expire(now, request -> {
             counters.count(Counter.TIMEOUTS);
             if (!request.outbound) {
-                request.resource.stats().add(ResourceStats.TIMEOUTS, table.shardOfSender(request.sender()), 1);
+                request.resource.stats().add(ResourceStats.TIMEOUTS, pending.shardOf(request.sender()), 1);
             }
             refusals.answerAsker(request, TIMEOUT);
         });

@@ -33,7 +33,7 @@ final class TargetPresence<S> {
     private final LongSupplier clock;
     private final ProxyCounters counters;
     private final ResourcePool pool;
-    private final JatTable<S> table;
+    private final PendingTable<S> pending;
     private final TargetSubscription subscription;
     private final Refusals<S> refusals;
     private final Relocation<S> relocation;
@@ -41,7 +41,7 @@ final class TargetPresence<S> {
     private final ResourceHealth<S> health;
 
     TargetPresence(ProxySettings settings, Jid component, Outbox<S> outbox, LongSupplier clock,
-                   ProxyCounters counters, ResourcePool pool, JatTable<S> table, Refusals<S> refusals,
+                   ProxyCounters counters, ResourcePool pool, PendingTable<S> pending, Refusals<S> refusals,
                    Relocation<S> relocation, ClusterNode<S> cluster, ResourceHealth<S> health) {
         this.settings = settings;
         this.component = component;
@@ -50,7 +50,7 @@ final class TargetPresence<S> {
         this.clock = clock;
         this.counters = counters;
         this.pool = pool;
-        this.table = table;
+        this.pending = pending;
         this.refusals = refusals;
         this.relocation = relocation;
         this.cluster = cluster;
@@ -193,7 +193,7 @@ final class TargetPresence<S> {
         }
         counters.count(Counter.RESOURCES_OFFLINE_EVENTS);
         log.fine(() -> "target resource offline: " + jid);
-        for (PendingRequest<S> request : table.pointingAt(gone)) {
+        for (PendingRequest<S> request : pending.pointingAt(gone)) {
             relocation.relocate(request, gone);
         }
     }
@@ -203,7 +203,7 @@ final class TargetPresence<S> {
         pool.clear();
         for (TargetResource gone : before) {
             counters.count(Counter.RESOURCES_OFFLINE_EVENTS);
-            for (PendingRequest<S> request : table.pointingAt(gone)) {
+            for (PendingRequest<S> request : pending.pointingAt(gone)) {
                 relocation.relocate(request, gone);
             }
         }

@@ -18,7 +18,7 @@ final class TargetRequests<S> {
             "requests from the implementing client to senders are not enabled");
 
     private final boolean enabled;
-    private final JatTable<S> table;
+    private final PendingTable<S> pending;
     private final LongSupplier clock;
     private final ProxyCounters counters;
     private final Outbox<S> outbox;
@@ -27,11 +27,11 @@ final class TargetRequests<S> {
     private final TargetPresence<S> presence;
     private final ClusterNode<S> cluster;
 
-    TargetRequests(ProxySettings settings, JatTable<S> table, LongSupplier clock, ProxyCounters counters,
+    TargetRequests(ProxySettings settings, PendingTable<S> pending, LongSupplier clock, ProxyCounters counters,
                    Outbox<S> outbox, Refusals<S> refusals, Relocation<S> relocation, TargetPresence<S> presence,
                    ClusterNode<S> cluster) {
         this.enabled = settings.outboundRequests();
-        this.table = table;
+        this.pending = pending;
         this.clock = clock;
         this.counters = counters;
         this.outbox = outbox;
@@ -69,7 +69,7 @@ final class TargetRequests<S> {
             // Its presence has not arrived (yet): the answer can still go back to it.
             resource = new TargetResource(requester, 0);
         }
-        Outcome outcome = table.admitOutbound(token, id, stanza, type, resource, clock.getAsLong());
+        Outcome outcome = pending.admitOutbound(token, id, stanza, type, resource, clock.getAsLong());
         if (outcome instanceof StanzaError error) {
             if (error != JatTable.UNKNOWN_SENDER) {
                 refusals.reject(stanza, encoded, requester, error);
@@ -92,7 +92,7 @@ final class TargetRequests<S> {
 
     /** A sender's result or error: back to the resource of the target that asked, if it is pending. */
     void onAnswer(S stanza, Jid from, String id) {
-        Outcome outcome = table.settleOutboundReply(from, id, clock.getAsLong());
+        Outcome outcome = pending.settleOutboundReply(from, id, clock.getAsLong());
         if (outcome instanceof DropReason reason) {
             refusals.drop(reason, stanza);
             return;

@@ -24,8 +24,19 @@
  * <li>{@code ClusterSync}: what the nodes of a cluster tell each other; {@code ClusterNode}: this
  *     node's link to them (announce, hand over)</li>
  * </ul>
- * Shared by the areas: {@code Refusals} (stanza errors and drops, counted), {@code JatTable} (the
- * mappings and pending requests, sharded), {@code ProxyCounters}. The envelope of an incoming IQ
- * is {@link io.clientproxy.core.Iq}.
+ * Shared by the areas: {@code Refusals} (stanza errors and drops, counted), {@code ProxyCounters},
+ * and the routing state, in shards ({@code JatShard}: one lock over a shard's indexes, a sender
+ * and its token always in the same shard):
+ * <ul>
+ * <li>{@code JatTable}: the JAT, who each {@code <component>/<token>} stands for ({@code
+ *     SenderMapping}; tokens from {@code JatCodec}, opaque ones by slot in {@code TokenSlots}), made
+ *     on first contact, forgotten when idle ({@code jat-idle-timeout}) or for room ({@code
+ *     max-mappings}); the message routes</li>
+ * <li>{@code PendingTable}: the pending requests both ways ({@code PendingRequest}), admitted within
+ *     {@code MaxPending} ({@code max-pending}) and the per-sender bounds, matched to their reply,
+ *     moved, timed out</li>
+ * </ul>
+ * {@code ProtocolAreas} builds the areas and this state once per core and hands each what it
+ * needs. The envelope of an incoming IQ is {@link io.clientproxy.core.Iq}.
  */
 package io.clientproxy.core;
