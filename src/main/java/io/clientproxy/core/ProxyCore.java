@@ -155,13 +155,6 @@ public final class ProxyCore<S> {
     /** Who may run the admin commands (Tigase's admins, or the standalone {@code admins} option). */
     public void setAdmins(Predicate<Jid> admins) { areas.commands.admins(admins); }
 
-    /** Takes a resource out of the pool as if it had gone offline (gets move, sets are answered); false if not online. */
-    public boolean dropResource(Jid jid) {
-        boolean dropped = areas.presence.dropResource(jid);
-        areas.servicePresence.refresh();
-        return dropped;
-    }
-
     /** Whether {@code sender} is the server or one of its components (see {@link Disco#isServer}). */
     boolean isServer(Jid sender, Jid addressed) { return areas.disco.isServer(sender, addressed); }
 
