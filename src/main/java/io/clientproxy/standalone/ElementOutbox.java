@@ -6,6 +6,7 @@ import io.clientproxy.core.Jid;
 import io.clientproxy.core.Outbox;
 import io.clientproxy.core.Payload;
 import io.clientproxy.core.StanzaError;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,11 +25,12 @@ final class ElementOutbox implements Outbox<XmlElement> {
             "the proxy lost its connection to the XMPP server while the request was pending; "
                     + "it may or may not have been acted on");
 
-    private final StanzaSink sink;
+    /** Writes a stanza now; false when it could not (no stream, or the write failed). */
+    private final Predicate<XmlElement> sink;
     private final AnswerBacklog backlog;
     private final StandaloneCounters counters;
 
-    ElementOutbox(StanzaSink sink, AnswerBacklog backlog, StandaloneCounters counters) {
+    ElementOutbox(Predicate<XmlElement> sink, AnswerBacklog backlog, StandaloneCounters counters) {
         this.sink = sink;
         this.backlog = backlog;
         this.counters = counters;
@@ -121,7 +123,7 @@ final class ElementOutbox implements Outbox<XmlElement> {
     }
 
     private void send(XmlElement stanza) {
-        if (!sink.send(stanza)) {
+        if (!sink.test(stanza)) {
             notSent(stanza);
         }
     }

@@ -47,6 +47,7 @@ public final class StandaloneProxy implements AutoCloseable {
     private final StandaloneCounters counters = new StandaloneCounters();
     private final AnswerBacklog backlog;
     private final ComponentConnection connection;
+    private final ElementOutbox outbox;
     private final ProxyCore<XmlElement> core;
     private final StanzaDispatcher dispatcher;
     private final ScheduledExecutorService ticker;
@@ -62,9 +63,8 @@ public final class StandaloneProxy implements AutoCloseable {
         this.settings = settings;
         // At most every pending request can be owed an answer at once; a little more for replies in flight.
         this.backlog = new AnswerBacklog(settings.proxy().maxPending() + 1024, counters);
-        this.connection = new ComponentConnection(settings, new ConnectionEvents(), counters, retryFirstConnection);
-        ElementOutbox outbox = new ElementOutbox(connection, backlog, counters);
-        connection.onUnsent(outbox::notSent);
+        this.connection = new ComponentConnection(this, settings, counters, retryFirstConnection);
+        this.outbox = new ElementOutbox(connection::send, backlog, counters);
         this.core = new ProxyCore<>(settings.proxy(), settings.proxyAddress(), outbox);
         this.core.setAdmins(settings.admins()::lists);
         this.core.setAdapterCounters(counters::snapshot);
@@ -326,12 +326,12 @@ public final class StandaloneProxy implements AutoCloseable {
             return;
         }
         try {
-            dispatcher.refuseRequests();
             ticker.shutdownNow();
             int pending = core.pendingCount();
             if (pending > 0) {
                 log.info(() -> "stopping: answering " + pending + " pending requests");
             }
+            // From here on the core answers new requests "shutting down" itself.
             core.shutdown();
             connection.close(CLOSE_GRACE);
             // Requests that reached the core after shutdown() drained it: no stream to answer them now.
@@ -380,48 +380,48 @@ public final class StandaloneProxy implements AutoCloseable {
                 to == null ? component() : to, ElementOutbox.CONNECTION_LOST);
     }
 
-    /** The connection's events, on its thread. */
-    private final class ConnectionEvents implements ComponentConnection.Listener {
-        @Override
-        public void connected(boolean reconnect) {
-            int owed = backlog.size();
-            int sent = backlog.sendAll(connection);
-            if (owed > 0) {
-                log.info(() -> "answered " + sent + " of " + owed + " requests held while the connection was down");
-            }
-            core.start();
-        }
+    // ------------------------------------------------------------------ the connection's events, on its thread
 
-        @Override
-        public void received(XmlElement stanza) {
-            if (!tap.test(stanza)) {
-                dispatcher.dispatch(stanza);
-            }
+    /** A stream is authenticated: what is owed from before goes out first, then the core subscribes. */
+    void connected() {
+        int owed = backlog.size();
+        int sent = backlog.sendAll(connection::send);
+        if (owed > 0) {
+            log.info(() -> "answered " + sent + " of " + owed + " requests held while the connection was down");
         }
+        core.start();
+    }
 
-        @Override
-        public void disconnected() {
-            List<XmlElement> pending = core.disconnected();
-            for (XmlElement request : pending) {
-                backlog.add(connectionLostAnswer(request));
-            }
-            if (!pending.isEmpty() && !closing.get()) {
-                log.warning(() -> pending.size() + " pending requests will be answered service-unavailable once reconnected");
-            }
+    void received(XmlElement stanza) {
+        if (!tap.test(stanza)) {
+            dispatcher.dispatch(stanza);
         }
+    }
 
-        @Override
-        public void refused(StanzaLimits.Refused stanza) {
-            dispatcher.refused(stanza);
-        }
+    /** A received stanza that was over a {@link StanzaLimits} limit and was not parsed. */
+    void refused(StanzaLimits.Refused stanza) {
+        dispatcher.refused(stanza);
+    }
 
-        @Override
-        public void gaveUp(java.io.IOException reason) {
-            fatal = reason;
-            // Not on this (the connection's) thread: close() waits for it to end.
-            Thread stopper = new Thread(StandaloneProxy.this::close, "client-proxy-stop");
-            stopper.setDaemon(true);
-            stopper.start();
+    /** A stanza accepted for a (batched) write that then failed: as one that could not be sent at all. */
+    void notSent(XmlElement stanza) {
+        outbox.notSent(stanza);
+    }
+
+    /** The stream that {@link #connected} announced is gone: what was pending is answered once reconnected. */
+    void disconnected() {
+        List<XmlElement> pending = core.disconnected();
+        for (XmlElement request : pending) {
+            backlog.add(connectionLostAnswer(request));
         }
+        if (!pending.isEmpty() && !closing.get()) {
+            log.warning(() -> pending.size() + " pending requests will be answered service-unavailable once reconnected");
+        }
+    }
+
+    /** The connection stops for good without having been closed: {@code reason} is final. */
+    void gaveUp(java.io.IOException reason) {
+        fatal = reason;
+        close();
     }
 }

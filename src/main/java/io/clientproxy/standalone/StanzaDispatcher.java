@@ -24,8 +24,6 @@ final class StanzaDispatcher {
 
     static final StanzaError INTERNAL_ERROR = StanzaError.of(Condition.INTERNAL_SERVER_ERROR,
             "the proxy failed on this request");
-    static final StanzaError SHUTTING_DOWN = new StanzaError(Condition.SERVICE_UNAVAILABLE, ErrorType.WAIT,
-            "the proxy is shutting down");
 
     /** Slots of the cache of parsed addresses (a power of two), and the longest address it keeps. */
     private static final int JID_CACHE_SLOTS = 512;
@@ -45,7 +43,6 @@ final class StanzaDispatcher {
     private final StandaloneCounters counters;
     private final StanzaLimits limits;
     private final AtomicBoolean warnedForeign = new AtomicBoolean();
-    private volatile boolean refusing;
 
     StanzaDispatcher(ProxyCore<XmlElement> core, Outbox<XmlElement> outbox, StandaloneCounters counters) {
         this(core, outbox, counters, StanzaLimits.DEFAULTS);
@@ -59,17 +56,10 @@ final class StanzaDispatcher {
         this.limits = limits;
     }
 
-    /** From now on new requests are answered "shutting down" instead of reaching the core. */
-    void refuseRequests() {
-        refusing = true;
-    }
-
     void dispatch(XmlElement stanza) {
         try {
             if (isForeign(stanza)) {
                 dropForeign(stanza);
-            } else if (refusing && isRequest(stanza)) {
-                answer(stanza, SHUTTING_DOWN);
             } else {
                 route(stanza);
             }
