@@ -79,27 +79,19 @@ final class ElementOutbox implements Outbox<XmlElement> {
 
     @Override
     public void presence(Jid from, Jid to, String type) {
-        send(XmlElement.builder("presence")
-                .attribute("from", from.toString())
-                .attribute("to", to.toString())
-                .attribute("type", type)
-                .build());
+        send(XmlElement.builder("presence").attribute("from", from.toString()).attribute("to", to.toString())
+                .attribute("type", type).build());
     }
 
     @Override
     public void result(XmlElement request, Jid from, Jid to, Payload payload) {
-        send(result(request, from, to, payload == null ? null : PayloadXml.toElement(payload)));
+        XmlElement.Builder iq = reply("iq", request.attribute("id"), "result", from, to);
+        send((payload == null ? iq : iq.child(PayloadXml.toElement(payload))).build());
     }
 
     @Override
     public void ping(Jid from, Jid to, String id) {
-        send(XmlElement.builder("iq")
-                .attribute("id", id)
-                .attribute("type", "get")
-                .attribute("from", from.toString())
-                .attribute("to", to.toString())
-                .child(PayloadXml.toElement(Payload.of("ping", "urn:xmpp:ping")))
-                .build());
+        send(reply("iq", id, "get", from, to).child(PayloadXml.toElement(Payload.of("ping", "urn:xmpp:ping"))).build());
     }
 
     @Override
@@ -110,16 +102,10 @@ final class ElementOutbox implements Outbox<XmlElement> {
         return null;
     }
 
-    private static XmlElement result(XmlElement request, Jid from, Jid to, XmlElement payload) {
-        XmlElement.Builder b = XmlElement.builder("iq")
-                .attribute("id", request.attribute("id"))
-                .attribute("type", "result")
-                .attribute("from", from.toString())
-                .attribute("to", to.toString());
-        if (payload != null) {
-            b.child(payload);
-        }
-        return b.build();
+    /** A new stanza with these attributes, in this order. */
+    private static XmlElement.Builder reply(String name, String id, String type, Jid from, Jid to) {
+        return XmlElement.builder(name).attribute("id", id).attribute("type", type)
+                .attribute("from", from.toString()).attribute("to", to.toString());
     }
 
     private void send(XmlElement stanza) {
@@ -154,25 +140,12 @@ final class ElementOutbox implements Outbox<XmlElement> {
      * given addresses and an {@code <error/>} child (RFC 6120 8.3).
      */
     static XmlElement errorReply(XmlElement stanza, Jid from, Jid to, StanzaError error) {
-        return XmlElement.builder(stanza.name())
-                .attribute("id", stanza.attribute("id"))
-                .attribute("type", "error")
-                .attribute("from", from.toString())
-                .attribute("to", to.toString())
-                .child(errorElement(error))
-                .build();
-    }
-
-    static XmlElement errorElement(StanzaError error) {
-        XmlElement.Builder e = XmlElement.builder("error").attribute("type", error.type().xml());
-        e.child(XmlElement.builder(error.condition().xml()).attribute("xmlns", Condition.STANZAS_NS).build());
+        XmlElement.Builder e = XmlElement.builder("error").attribute("type", error.type().xml())
+                .child(XmlElement.builder(error.condition().xml()).attribute("xmlns", Condition.STANZAS_NS).build());
         if (error.text() != null) {
-            e.child(XmlElement.builder("text")
-                    .attribute("xmlns", Condition.STANZAS_NS)
-                    .attribute("xml:lang", "en")
-                    .text(error.text())
-                    .build());
+            e.child(XmlElement.builder("text").attribute("xmlns", Condition.STANZAS_NS).attribute("xml:lang", "en")
+                    .text(error.text()).build());
         }
-        return e.build();
+        return reply(stanza.name(), stanza.attribute("id"), "error", from, to).child(e.build()).build();
     }
 }

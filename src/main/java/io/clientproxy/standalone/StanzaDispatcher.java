@@ -44,10 +44,6 @@ final class StanzaDispatcher {
     private final StanzaLimits limits;
     private final AtomicBoolean warnedForeign = new AtomicBoolean();
 
-    StanzaDispatcher(ProxyCore<XmlElement> core, Outbox<XmlElement> outbox, StandaloneCounters counters) {
-        this(core, outbox, counters, StanzaLimits.DEFAULTS);
-    }
-
     StanzaDispatcher(ProxyCore<XmlElement> core, Outbox<XmlElement> outbox, StandaloneCounters counters,
             StanzaLimits limits) {
         this.core = core;
@@ -58,10 +54,12 @@ final class StanzaDispatcher {
 
     void dispatch(XmlElement stanza) {
         try {
-            if (isForeign(stanza)) {
+            String to = stanza.attribute("to");
+            Jid address = jid(to);
+            if (isForeign(to, address)) {
                 dropForeign(stanza);
             } else {
-                route(stanza);
+                route(stanza, address);
             }
         } catch (RuntimeException e) {
             counters.count(StandaloneCounter.INTERNAL_ERRORS);
@@ -84,7 +82,7 @@ final class StanzaDispatcher {
     void refused(StanzaLimits.Refused refused) {
         XmlElement stanza = refused.stanza();
         try {
-            if (stanza != null && isForeign(stanza)) {
+            if (stanza != null && isForeign(stanza.attribute("to"), jid(stanza.attribute("to")))) {
                 dropForeign(stanza);
                 return;
             }
@@ -110,13 +108,8 @@ final class StanzaDispatcher {
      * component): never acted on. A {@code to} of the component's domain with any local part or
      * resource is ours; so is a stanza without {@code to} (the server means this stream).
      */
-    private boolean isForeign(XmlElement stanza) {
-        String to = stanza.attribute("to");
-        if (to == null) {
-            return false;
-        }
-        Jid jid = jid(to);
-        return jid == null || !jid.domain().equalsIgnoreCase(core.component().domain());
+    private boolean isForeign(String to, Jid address) {
+        return to != null && (address == null || !address.domain().equalsIgnoreCase(core.component().domain()));
     }
 
     private void dropForeign(XmlElement stanza) {
@@ -133,9 +126,8 @@ final class StanzaDispatcher {
         }
     }
 
-    private void route(XmlElement stanza) {
+    private void route(XmlElement stanza, Jid to) {
         Jid from = jid(stanza.attribute("from"));
-        Jid to = jid(stanza.attribute("to"));
         String type = stanza.attribute("type");
         switch (stanza.name()) {
             case "iq" -> core.onIq(stanza, new Iq(from, to, stanza.attribute("id"), type, stanza.elementCount(),
