@@ -334,10 +334,7 @@ public final class StandaloneProxy implements AutoCloseable {
             // From here on the core answers new requests "shutting down" itself.
             core.shutdown();
             connection.close(CLOSE_GRACE);
-            // Requests that reached the core after shutdown() drained it: no stream to answer them now.
-            for (XmlElement request : core.disconnected()) {
-                backlog.add(connectionLostAnswer(request));
-            }
+            disconnected(); // requests that reached the core after shutdown() drained it: no stream to answer them now
             backlog.discard("the proxy stopped before it could send them");
             MetricsEndpoint m = metrics;
             if (m != null) {
@@ -354,17 +351,13 @@ public final class StandaloneProxy implements AutoCloseable {
     // ------------------------------------------------------------------ internals
 
     private void tick() {
-        try {
-            connection.checkLiveness();
-        } catch (RuntimeException e) {
-            counters.count(StandaloneCounter.INTERNAL_ERRORS);
-            log.log(Level.WARNING, "liveness check failed", e);
-        }
-        try {
-            core.tick();
-        } catch (RuntimeException e) {
-            counters.count(StandaloneCounter.INTERNAL_ERRORS);
-            log.log(Level.WARNING, "timer tick failed", e);
+        for (Runnable task : new Runnable[] {connection::checkLiveness, core::tick}) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                counters.count(StandaloneCounter.INTERNAL_ERRORS);
+                log.log(Level.WARNING, "timer tick failed", e);
+            }
         }
     }
 
