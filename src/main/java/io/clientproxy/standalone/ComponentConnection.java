@@ -36,7 +36,6 @@ final class ComponentConnection {
     private final StandaloneProxy proxy;
     private final StandaloneSettings settings;
     private final StandaloneCounters counters;
-    /** False for {@code --check}: a first connection that fails for any reason is final. */
     private final boolean retryFirst;
     private final Thread thread;
 
@@ -54,10 +53,11 @@ final class ComponentConnection {
     private boolean stopping;
     private boolean stopped;
 
-    ComponentConnection(StandaloneProxy proxy, StandaloneSettings settings, StandaloneCounters counters, boolean retryFirst) {
+    /** @param retryFirst false for {@code --check}: a first connection that fails for any reason is final */
+    ComponentConnection(StandaloneProxy proxy, boolean retryFirst) {
         this.proxy = proxy;
-        this.settings = settings;
-        this.counters = counters;
+        this.settings = proxy.settings();
+        this.counters = proxy.counters();
         this.retryFirst = retryFirst;
         this.thread = new Thread(this::run, "client-proxy-" + settings.componentDomain());
         thread.setDaemon(true);

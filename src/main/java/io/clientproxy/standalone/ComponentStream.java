@@ -65,6 +65,7 @@ final class ComponentStream {
      * idle for a while, so a stream given up leaves no thread behind.
      */
     private final ThreadPoolExecutor writer;
+    private final Runnable drain = this::drain;
     private final ReentrantLock lock = new ReentrantLock();
     /** Bytes waiting for the writer and the stanzas among them (under the lock), and the pair it writes from. */
     private Utf8Buffer pending = new Utf8Buffer();
@@ -262,7 +263,7 @@ final class ComponentStream {
     private void drainLater() {
         if (!drainQueued) {
             drainQueued = true;
-            writer.execute(this::drain);
+            writer.execute(drain);
         }
     }
 
@@ -319,7 +320,7 @@ final class ComponentStream {
     /** Waits until everything queued has been written (or reported unsent), at most {@code timeout}; false if not all was written. */
     boolean awaitWritten(Duration timeout) {
         try {
-            writer.submit(this::drain).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            writer.submit(drain).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             return writeFailure == null;
         } catch (TimeoutException | ExecutionException e) {
             return false;

@@ -63,7 +63,7 @@ public final class StandaloneProxy implements AutoCloseable {
         this.settings = settings;
         // At most every pending request can be owed an answer at once; a little more for replies in flight.
         this.backlog = new AnswerBacklog(settings.proxy().maxPending() + 1024, counters);
-        this.connection = new ComponentConnection(this, settings, counters, retryFirstConnection);
+        this.connection = new ComponentConnection(this, retryFirstConnection);
         this.outbox = new ElementOutbox(connection::send, backlog, counters);
         this.core = new ProxyCore<>(settings.proxy(), settings.proxyAddress(), outbox);
         this.core.setAdmins(settings.admins()::lists);
