@@ -28,7 +28,7 @@ import java.util.logging.Logger;
 final class ComponentConnection {
     private static final Logger log = Logger.getLogger(ComponentConnection.class.getName());
 
-    /** Bound on connecting and on each handshake step; afterwards read-timeout and write-timeout apply ({@link #checkLiveness}). */
+    /** Bound on connecting and authenticating together; afterwards read-timeout and write-timeout apply ({@link #checkLiveness}). */
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     /** The id prefix of our keepalive pings; their answers are consumed here. */
     static final String KEEPALIVE_ID = "cp-keepalive-";

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -130,16 +132,36 @@ final class ComponentStream {
     }
 
     /**
-     * Connects and authenticates as {@code domain}. Each step (connect, each server answer) may
-     * take up to {@code timeout}.
+     * Connects and authenticates as {@code domain}, within {@code timeout} in all.
      *
-     * @throws StreamErrorException when the server refuses with a stream error (e.g. not-authorized)
-     * @throws IOException          when the connection fails or the server breaks the protocol
+     * @throws StreamErrorException   when the server refuses with a stream error (e.g. not-authorized)
+     * @throws SocketTimeoutException when that takes longer than {@code timeout}
+     * @throws IOException            when the connection fails or the server breaks the protocol
      */
     void open(String domain, String secret, Duration timeout) throws IOException {
-        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
-        socket.connect(new InetSocketAddress(host, port), millis);
-        socket.setSoTimeout(millis);
+        // A watchdog rather than connect and read timeouts: the JDK keeps a socket that once had
+        // a timeout non-blocking, and each read that finds nothing then costs read + poll + read.
+        CompletableFuture<Boolean> opened = new CompletableFuture<>();
+        opened.completeOnTimeout(false, timeout.toNanos(), TimeUnit.NANOSECONDS).thenAccept(ok -> {
+            if (!ok) {
+                abort();
+            }
+        });
+        try {
+            connectAndAuthenticate(domain, secret);
+        } catch (IOException | RuntimeException e) {
+            if (opened.complete(false)) {
+                throw e;
+            }
+        }
+        if (!opened.complete(true)) {
+            throw new SocketTimeoutException("no answer within " + timeout.toMillis() + " ms");
+        }
+        lastReceived = System.nanoTime();
+    }
+
+    private void connectAndAuthenticate(String domain, String secret) throws IOException {
+        socket.connect(new InetSocketAddress(host, port));
         socket.setTcpNoDelay(true);
         socket.setKeepAlive(true);
         output = socket.getOutputStream();
@@ -164,8 +186,6 @@ final class ComponentStream {
         if (accepted == null || !accepted.name().equals("handshake")) {
             throw failure(accepted, "did not accept the handshake");
         }
-        socket.setSoTimeout(0);
-        lastReceived = System.nanoTime();
     }
 
     /** Why the server's element (or end of stream) is not what the handshake expected. */
