@@ -45,7 +45,6 @@ public final class StandaloneProxy implements AutoCloseable {
 
     private final StandaloneSettings settings;
     private final StandaloneCounters counters = new StandaloneCounters();
-    private final AnswerBacklog backlog;
     private final ComponentConnection connection;
     private final ElementOutbox outbox;
     private final ProxyCore<XmlElement> core;
@@ -61,10 +60,9 @@ public final class StandaloneProxy implements AutoCloseable {
 
     private StandaloneProxy(StandaloneSettings settings, boolean retryFirstConnection) {
         this.settings = settings;
-        // At most every pending request can be owed an answer at once; a little more for replies in flight.
-        this.backlog = new AnswerBacklog(settings.proxy().maxPending() + 1024, counters);
         this.connection = new ComponentConnection(this, retryFirstConnection);
-        this.outbox = new ElementOutbox(connection::send, backlog, counters);
+        // At most every pending request can be owed an answer at once; a little more for replies in flight.
+        this.outbox = new ElementOutbox(connection::send, settings.proxy().maxPending() + 1024, counters);
         this.core = new ProxyCore<>(settings.proxy(), settings.proxyAddress(), outbox);
         this.core.setAdmins(settings.admins()::lists);
         this.core.setAdapterCounters(counters::snapshot);
@@ -214,7 +212,7 @@ public final class StandaloneProxy implements AutoCloseable {
         out.put("online-resources", (long) core.resources().size());
         out.put("mappings", (long) core.mappingCount());
         out.put("service-subscribers", (long) core.serviceSubscriberCount());
-        out.put("backlog", (long) backlog.size());
+        out.put("backlog", (long) outbox.owedCount());
         out.putAll(core.counters().snapshot());
         out.putAll(counters.snapshot());
         return out;
@@ -335,7 +333,7 @@ public final class StandaloneProxy implements AutoCloseable {
             core.shutdown();
             connection.close(CLOSE_GRACE);
             disconnected(); // requests that reached the core after shutdown() drained it: no stream to answer them now
-            backlog.discard("the proxy stopped before it could send them");
+            outbox.discardOwed("the proxy stopped before it could send them");
             MetricsEndpoint m = metrics;
             if (m != null) {
                 m.close();
@@ -365,20 +363,12 @@ public final class StandaloneProxy implements AutoCloseable {
         log.info(this::summary);
     }
 
-    /** The error for a request that was pending when the stream broke, from the address it was sent to. */
-    private XmlElement connectionLostAnswer(XmlElement request) {
-        Jid to = StanzaDispatcher.jid(request.attribute("from"));
-        Jid from = StanzaDispatcher.jid(request.attribute("to"));
-        return ElementOutbox.errorReply(request, from == null ? component() : from,
-                to == null ? component() : to, ElementOutbox.CONNECTION_LOST);
-    }
-
     // ------------------------------------------------------------------ the connection's events, on its thread
 
     /** A stream is authenticated: what is owed from before goes out first, then the core subscribes. */
     void connected() {
-        int owed = backlog.size();
-        int sent = backlog.sendAll(connection::send);
+        int owed = outbox.owedCount();
+        int sent = outbox.sendOwed();
         if (owed > 0) {
             log.info(() -> "answered " + sent + " of " + owed + " requests held while the connection was down");
         }
@@ -404,9 +394,7 @@ public final class StandaloneProxy implements AutoCloseable {
     /** The stream that {@link #connected} announced is gone: what was pending is answered once reconnected. */
     void disconnected() {
         List<XmlElement> pending = core.disconnected();
-        for (XmlElement request : pending) {
-            backlog.add(connectionLostAnswer(request));
-        }
+        outbox.connectionLost(pending, component());
         if (!pending.isEmpty() && !closing.get()) {
             log.warning(() -> pending.size() + " pending requests will be answered service-unavailable once reconnected");
         }

@@ -9,8 +9,8 @@
  * {@code StanzaReader} on Woodstox, batching writer) up, reconnects with backoff and hands what it
  * reads to the proxy; {@code StanzaDispatcher} feeds received
  * {@link io.clientproxy.standalone.XmlElement}s to the core; {@code ElementOutbox} turns the
- * core's decisions into stanzas, and holds answers the stream could not take in an
- * {@code AnswerBacklog} until it is back. Nothing here depends on Tigase; the one library,
+ * core's decisions into stanzas, and holds the answers the stream could not take until it is
+ * back. Nothing here depends on Tigase; the one library,
  * Woodstox, is embedded in the jar under {@code io.clientproxy.shaded}.
  */
 package io.clientproxy.standalone;
