@@ -167,7 +167,8 @@ final class ComponentStream {
         output = socket.getOutputStream();
         StringBuilder header = new StringBuilder("<stream:stream xmlns=\"" + ACCEPT_NS + "\" xmlns:stream=\"" + STREAMS_NS + "\" to=\"");
         XmlEscape.append(domain, true, header);
-        write(header.append("\">").toString());
+        // Written at once, not queued: nothing else can write before the stream is open.
+        output.write(header.append("\">").toString().getBytes(StandardCharsets.UTF_8));
         reader = new StanzaReader(new FlushBeforeRead(socket.getInputStream()), limits, refused);
         XmlElement answer = reader.readHeader();
         String root = answer.name();
@@ -181,7 +182,7 @@ final class ComponentStream {
         if (streamId == null || streamId.isEmpty()) {
             throw failure(reader.next(), "sent no stream id");
         }
-        write("<handshake>" + handshake(streamId, secret) + "</handshake>");
+        output.write(("<handshake>" + handshake(streamId, secret) + "</handshake>").getBytes(StandardCharsets.UTF_8));
         XmlElement accepted = reader.next();
         if (accepted == null || !accepted.name().equals("handshake")) {
             throw failure(accepted, "did not accept the handshake");
@@ -264,18 +265,6 @@ final class ComponentStream {
         }
         if (pending.size() > MAX_QUEUED_BYTES) {
             throw new IOException("the server is not reading: more than " + MAX_QUEUED_BYTES + " bytes wait to be written");
-        }
-    }
-
-    /** Queues raw XML (stream header, handshake) and hands it to the writer at once. */
-    private void write(String xml) throws IOException {
-        lock.lock();
-        try {
-            checkOpen();
-            pending.append(xml);
-            drainLater();
-        } finally {
-            lock.unlock();
         }
     }
 
