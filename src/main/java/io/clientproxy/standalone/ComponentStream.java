@@ -236,6 +236,7 @@ final class ComponentStream {
      */
     void send(XmlElement stanza) throws IOException {
         boolean batched = Thread.currentThread() == readingThread;
+        boolean drainNow;
         lock.lock();
         try {
             checkOpen();
@@ -246,11 +247,12 @@ final class ComponentStream {
                 text = new StringBuilder(512);
             }
             queued.add(stanza);
-            if (!batched || pending.size() >= BATCH_BYTES) {
-                drainLater();
-            }
+            drainNow = (!batched || pending.size() >= BATCH_BYTES) && claimDrain();
         } finally {
             lock.unlock();
+        }
+        if (drainNow) {
+            writer.execute(drain);
         }
     }
 
@@ -268,12 +270,16 @@ final class ComponentStream {
         }
     }
 
-    /** Under the lock: makes sure a drain will write what is pending. */
-    private void drainLater() {
-        if (!drainQueued) {
-            drainQueued = true;
-            writer.execute(drain);
+    /**
+     * Under the lock: true when the caller is to submit a drain (after unlocking, so that the
+     * woken writer does not at once wait for the lock), false when one is submitted already.
+     */
+    private boolean claimDrain() {
+        if (drainQueued) {
+            return false;
         }
+        drainQueued = true;
+        return true;
     }
 
     /** On the writer thread: writes whatever is waiting, in one write. */
@@ -399,13 +405,15 @@ final class ComponentStream {
 
     /** Hands the reading thread's batch, if any, to the writer. */
     private void flushBatch() {
+        boolean drainNow;
         lock.lock();
         try {
-            if (pending.size() > 0) {
-                drainLater();
-            }
+            drainNow = pending.size() > 0 && claimDrain();
         } finally {
             lock.unlock();
+        }
+        if (drainNow) {
+            writer.execute(drain);
         }
     }
 
