@@ -6,6 +6,8 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -48,9 +50,10 @@ final class ComponentConnection {
     private long pings;
     /** Why the liveness check gave the current stream up, for the log line about the loss; or null. */
     private volatile String deadReason;
+    /** Released by {@link #close}: no more connecting, and any pause before a retry ends. */
+    private final CountDownLatch stopping = new CountDownLatch(1);
     /** Guarded by {@code this}. */
     private boolean connected;
-    private boolean stopping;
     private boolean stopped;
 
     /** @param retryFirst false for {@code --check}: a first connection that fails for any reason is final */
@@ -145,7 +148,7 @@ final class ComponentConnection {
         try {
             safely(proxy::connected);
             synchronized (this) {
-                connected = !stopping;
+                connected = !isStopping();
                 notifyAll();
             }
             stream.read(this::deliver);
@@ -192,21 +195,17 @@ final class ComponentConnection {
         }
     }
 
-    private synchronized void pause(Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        long left;
-        while (!stopping && (left = deadline - System.nanoTime()) > 0) {
-            try {
-                wait(Math.max(1, left / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stopping = true;
-            }
+    private void pause(Duration wait) {
+        try {
+            stopping.await(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping.countDown();
         }
     }
 
-    private synchronized boolean isStopping() {
-        return stopping;
+    private boolean isStopping() {
+        return stopping.getCount() == 0;
     }
 
     // ------------------------------------------------------------------ any thread
@@ -303,8 +302,7 @@ final class ComponentConnection {
      */
     void close(Duration grace) {
         synchronized (this) {
-            stopping = true;
-            notifyAll();
+            stopping.countDown(); // under the lock: a session announces itself connected only if not stopping
         }
         ComponentStream half = opening;
         if (half != null) {
