@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.function.Consumer;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Keeps one component stream up: connects, authenticates, reads on its own thread, and after a
- * failure or a loss tries again after a delay that doubles up to {@code reconnect-max}.
+ * Keeps the proxy's one component stream up: connects, authenticates, reads on its own thread
+ * (handing what it reads to the {@link StandaloneProxy}), and after a failure or a loss tries
+ * again after a delay that doubles up to {@code reconnect-max}.
  *
  * <p>Before the first success, what will not fix itself is final ({@link #isFatal}): the server
  * refusing the secret ({@code not-authorized}), not knowing the component's domain
@@ -23,40 +27,19 @@ import java.util.logging.Logger;
  * {@code read-timeout} with nothing received, or a write that has been under way for
  * {@code write-timeout}, the stream is given up as dead and the proxy reconnects.
  */
-final class ComponentConnection implements StanzaSink {
+final class ComponentConnection {
     private static final Logger log = Logger.getLogger(ComponentConnection.class.getName());
 
-    /** Bound on connecting and on each handshake step; afterwards read-timeout and write-timeout apply ({@link #checkLiveness}). */
+    /** Bound on connecting and authenticating together; afterwards read-timeout and write-timeout apply ({@link #checkLiveness}). */
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
-
-    /** What the connection reports, on its own thread. */
-    interface Listener {
-        /** Authenticated and nothing read yet; {@link #send} works from here on. */
-        void connected(boolean reconnect);
-
-        /** A top-level element from the server, in order. */
-        void received(XmlElement stanza);
-
-        /** The stream that {@link #connected} announced is gone (for whatever reason). */
-        void disconnected();
-
-        /** The connection stops for good without having been closed: {@code reason} is final. */
-        void gaveUp(IOException reason);
-
-        /** A received stanza that was over a {@link StanzaLimits} limit and was not parsed. */
-        default void refused(StanzaLimits.Refused stanza) {
-        }
-    }
-
     /** The id prefix of our keepalive pings; their answers are consumed here. */
     static final String KEEPALIVE_ID = "cp-keepalive-";
 
+    private final StandaloneProxy proxy;
     private final StandaloneSettings settings;
-    private final boolean retryFirst;
-    private final Listener listener;
     private final StandaloneCounters counters;
+    private final boolean retryFirst;
     private final Thread thread;
-    private final Object state = new Object();
 
     /** The authenticated stream, or null. */
     private volatile ComponentStream current;
@@ -67,37 +50,24 @@ final class ComponentConnection implements StanzaSink {
     private long pings;
     /** Why the liveness check gave the current stream up, for the log line about the loss; or null. */
     private volatile String deadReason;
-    /** Gets the stanzas that a stream accepted for a batched write which then failed. */
-    private volatile Consumer<XmlElement> unsent = stanza -> { };
-    /** Guarded by {@link #state}. */
+    /** Released by {@link #close}: no more connecting, and any pause before a retry ends. */
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    /** Guarded by {@code this}. */
     private boolean connected;
-    private boolean stopping;
     private boolean stopped;
 
-    ComponentConnection(StandaloneSettings settings, Listener listener, StandaloneCounters counters) {
-        this(settings, listener, counters, true);
-    }
-
-    /** @param retryFirst false: a first connection that fails for any reason is final ({@code --check}) */
-    ComponentConnection(StandaloneSettings settings, Listener listener, StandaloneCounters counters, boolean retryFirst) {
+    /** @param retryFirst false for {@code --check}: a first connection that fails for any reason is final */
+    ComponentConnection(StandaloneProxy proxy, boolean retryFirst) {
+        this.proxy = proxy;
+        this.settings = proxy.settings();
+        this.counters = proxy.counters();
         this.retryFirst = retryFirst;
-        this.settings = settings;
-        this.listener = listener;
-        this.counters = counters;
         this.thread = new Thread(this::run, "client-proxy-" + settings.componentDomain());
         thread.setDaemon(true);
     }
 
     void start() {
         thread.start();
-    }
-
-    /**
-     * Where stanzas go that {@link #send} accepted but whose (batched) write failed afterwards;
-     * the same treatment as those {@link #send} refused. Set before {@link #start}.
-     */
-    void onUnsent(Consumer<XmlElement> handler) {
-        this.unsent = handler;
     }
 
     private String server() {
@@ -112,7 +82,7 @@ final class ComponentConnection implements StanzaSink {
         try {
             while (!isStopping()) {
                 ComponentStream stream = new ComponentStream(settings.serverHost(), settings.serverPort(),
-                        stanza -> unsent.accept(stanza), settings.limits(), this::refused);
+                        proxy::notSent, settings.limits(), proxy::refused);
                 opening = stream;
                 if (isStopping()) {
                     break;
@@ -128,7 +98,7 @@ final class ComponentConnection implements StanzaSink {
                     counters.count(StandaloneCounter.CONNECT_FAILURES);
                     if (!everConnected && (!retryFirst || isFatal(e))) {
                         log.severe(() -> fatalMessage(e));
-                        listener.gaveUp(e instanceof IOException io ? io : new IOException(e));
+                        proxy.gaveUp(e instanceof IOException io ? io : new IOException(e));
                         return;
                     }
                     Duration wait = backoff.next();
@@ -147,9 +117,8 @@ final class ComponentConnection implements StanzaSink {
                     break;
                 }
                 backoff.reset();
-                boolean reconnect = everConnected;
+                String reason = session(stream, everConnected);
                 everConnected = true;
-                String reason = session(stream, reconnect);
                 if (!isStopping()) {
                     counters.count(StandaloneCounter.CONNECTION_LOSSES);
                     Duration wait = backoff.next();
@@ -158,10 +127,10 @@ final class ComponentConnection implements StanzaSink {
                 }
             }
         } finally {
-            synchronized (state) {
+            synchronized (this) {
                 stopped = true;
                 connected = false;
-                state.notifyAll();
+                notifyAll();
             }
         }
     }
@@ -173,54 +142,42 @@ final class ComponentConnection implements StanzaSink {
         }
         log.info(() -> (reconnect ? "reconnected to " : "connected to ") + server() + " as component "
                 + settings.componentDomain() + " (stream " + stream.streamId() + ")");
-        String reason;
-        boolean politeEnd = false;
         deadReason = null;
         lastPing = 0;
+        String reason = null;
         try {
-            safely(() -> listener.connected(reconnect));
-            synchronized (state) {
-                connected = !stopping;
-                state.notifyAll();
+            safely(proxy::connected);
+            synchronized (this) {
+                connected = !isStopping();
+                notifyAll();
             }
             stream.read(this::deliver);
-            reason = "the server closed the stream";
-            politeEnd = true;
         } catch (IOException e) {
-            String dead = deadReason;
-            reason = dead != null ? dead : describe(e);
+            reason = deadReason != null ? deadReason : describe(e);
         } finally {
             current = null;
-            synchronized (state) {
+            synchronized (this) {
                 connected = false;
-                state.notifyAll();
+                notifyAll();
             }
         }
-        if (politeEnd) {
+        if (reason == null) {
             // The server ended its side: end ours too (a no-op after our own close) and let the socket drain.
             stream.closeStream(Duration.ofSeconds(1));
             stream.close();
         } else {
             stream.abort();
         }
-        safely(listener::disconnected);
-        return reason;
+        safely(proxy::disconnected);
+        return reason == null ? "the server closed the stream" : reason;
     }
 
-    /** Runs a listener callback; its failure must not end the connection thread. */
+    /** Runs a callback into the proxy; its failure must not end the connection thread. */
     private void safely(Runnable callback) {
         try {
             callback.run();
         } catch (RuntimeException e) {
             log.log(Level.WARNING, "failure handling a connection event", e);
-        }
-    }
-
-    private void refused(StanzaLimits.Refused stanza) {
-        try {
-            listener.refused(stanza);
-        } catch (RuntimeException e) {
-            log.log(Level.WARNING, "failed on a stanza over a limit from " + server(), e);
         }
     }
 
@@ -231,38 +188,30 @@ final class ComponentConnection implements StanzaSink {
             return; // the answer to our keepalive: its arrival was all it had to say
         }
         try {
-            listener.received(stanza);
+            proxy.received(stanza);
         } catch (RuntimeException e) {
-            // The listener answers for its own failures; one bad stanza must not end the stream.
+            // The proxy answers for its own failures; one bad stanza must not end the stream.
             log.log(Level.WARNING, "failed on a stanza from " + server(), e);
         }
     }
 
     private void pause(Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        synchronized (state) {
-            long left;
-            while (!stopping && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    state.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    stopping = true;
-                }
-            }
+        try {
+            stopping.await(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping.countDown();
         }
     }
 
     private boolean isStopping() {
-        synchronized (state) {
-            return stopping;
-        }
+        return stopping.getCount() == 0;
     }
 
     // ------------------------------------------------------------------ any thread
 
-    @Override
-    public boolean send(XmlElement stanza) {
+    /** Writes the stanza on the authenticated stream; false, never an exception, when there is none or it is broken. */
+    boolean send(XmlElement stanza) {
         ComponentStream stream = current;
         if (stream == null) {
             return false;
@@ -273,8 +222,7 @@ final class ComponentConnection implements StanzaSink {
         } catch (IOException e) {
             log.fine(() -> "write to " + server() + " failed: " + e);
             if (!stream.isEnding()) {
-                // The reader then sees the socket closed and the connection starts over.
-                stream.abort();
+                stream.abort(); // the reader then sees the socket closed and the connection starts over
             }
             return false;
         }
@@ -286,36 +234,27 @@ final class ComponentConnection implements StanzaSink {
      * {@code write-timeout}. The connection thread then reconnects as after any loss.
      */
     void checkLiveness() {
-        ComponentStream stream = current;
-        if (stream == null || stream.isEnding()) {
+        ComponentStream s = current;
+        if (s == null || s.isEnding()) {
             return;
         }
-        Duration stalled = stream.writeStalledFor();
+        Duration stalled = s.writeStalledFor();
+        Duration quiet = s.quietFor();
         if (stalled.compareTo(settings.writeTimeout()) > 0) {
-            giveUp(stream, StandaloneCounter.WRITE_TIMEOUTS, "a write has not completed for " + seconds(stalled)
+            giveUp(s, StandaloneCounter.WRITE_TIMEOUTS, "a write has not completed for " + seconds(stalled)
                     + " (write-timeout " + seconds(settings.writeTimeout()) + "): the server is not reading");
-            return;
-        }
-        Duration quiet = stream.quietFor();
-        if (quiet.compareTo(settings.readTimeout()) > 0) {
-            giveUp(stream, StandaloneCounter.READ_TIMEOUTS, "nothing received for " + seconds(quiet)
+        } else if (quiet.compareTo(settings.readTimeout()) > 0) {
+            giveUp(s, StandaloneCounter.READ_TIMEOUTS, "nothing received for " + seconds(quiet)
                     + " (read-timeout " + seconds(settings.readTimeout()) + "), not even the answer to a ping");
-            return;
-        }
-        long now = System.nanoTime();
-        long last = lastPing;
-        if (quiet.compareTo(settings.keepaliveInterval()) >= 0
-                && (last == 0 || now - last >= settings.keepaliveInterval().toNanos())) {
-            lastPing = now;
-            XmlElement ping = XmlElement.builder("iq")
-                    .attribute("type", "get")
-                    .attribute("id", KEEPALIVE_ID + (++pings))
-                    .attribute("from", settings.componentDomain().toString())
-                    .attribute("to", settings.proxy().target().domain())
-                    .child(XmlElement.builder("ping").attribute("xmlns", "urn:xmpp:ping").build())
-                    .build();
+        } else if (quiet.compareTo(settings.keepaliveInterval()) >= 0
+                && (lastPing == 0 || System.nanoTime() - lastPing >= settings.keepaliveInterval().toNanos())) {
+            lastPing = System.nanoTime();
             try {
-                stream.send(ping);
+                s.send(XmlElement.builder("iq").attribute("type", "get").attribute("id", KEEPALIVE_ID + (++pings))
+                        .attribute("from", settings.componentDomain().toString())
+                        .attribute("to", settings.proxy().target().domain())
+                        .child(XmlElement.builder("ping").attribute("xmlns", "urn:xmpp:ping").build())
+                        .build());
                 counters.count(StandaloneCounter.KEEPALIVES_SENT);
             } catch (IOException e) {
                 log.fine(() -> "keepalive not sent: " + e);
@@ -323,38 +262,34 @@ final class ComponentConnection implements StanzaSink {
         }
     }
 
-    private void giveUp(ComponentStream stream, StandaloneCounter counter, String why) {
-        if (current != stream) {
+    private void giveUp(ComponentStream s, StandaloneCounter counter, String why) {
+        if (current != s) {
             return;
         }
         deadReason = why;
         counters.count(counter);
-        stream.abort();
+        s.abort();
     }
 
-    boolean isConnected() {
-        synchronized (state) {
-            return connected;
-        }
+    synchronized boolean isConnected() {
+        return connected;
     }
 
     /** Waits until a stream is authenticated; false on timeout or once the connection has stopped. */
-    boolean awaitConnected(Duration timeout) throws InterruptedException {
+    synchronized boolean awaitConnected(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (state) {
-            long left;
-            while (!connected && !stopped && (left = deadline - System.nanoTime()) > 0) {
-                state.wait(Math.max(1, left / 1_000_000));
-            }
-            return connected;
+        long left;
+        while (!connected && !stopped && (left = deadline - System.nanoTime()) > 0) {
+            wait(Math.max(1, left / 1_000_000));
         }
+        return connected;
     }
 
     /** Severs the TCP connection abruptly (a reset), as a network failure would; it reconnects as after any loss. */
     void drop() {
         ComponentStream stream = current;
         if (stream != null) {
-            synchronized (state) {
+            synchronized (this) {
                 connected = false;
             }
             stream.abort();
@@ -366,9 +301,8 @@ final class ComponentConnection implements StanzaSink {
      * {@code grace} for the server's own, then the socket is closed regardless.
      */
     void close(Duration grace) {
-        synchronized (state) {
-            stopping = true;
-            state.notifyAll();
+        synchronized (this) {
+            stopping.countDown(); // under the lock: a session announces itself connected only if not stopping
         }
         ComponentStream half = opening;
         if (half != null) {
@@ -395,35 +329,27 @@ final class ComponentConnection implements StanzaSink {
         }
     }
 
-    // ------------------------------------------------------------------ helpers
+    // ------------------------------------------------------------------ messages
 
     /** Failures before the first successful connection that retrying will not cure. */
     static boolean isFatal(Exception e) {
-        if (e instanceof UnknownHostException) {
-            return true;
-        }
-        if (e instanceof StreamErrorException refused) {
-            String c = refused.condition();
-            return "not-authorized".equals(c) || "host-unknown".equals(c) || "conflict".equals(c);
-        }
-        return false;
+        return e instanceof UnknownHostException || e instanceof StreamErrorException refused
+                && List.of("not-authorized", "host-unknown", "conflict").contains(refused.condition());
     }
 
     /** The one line that says why the program stops. */
     private String fatalMessage(Exception e) {
-        String what = describe(e);
+        String component = " component " + settings.componentDomain();
         if (!(e instanceof StreamErrorException refused)) {
-            return "cannot connect to " + server() + " as component " + settings.componentDomain() + ": " + what
+            return "cannot connect to " + server() + " as" + component + ": " + describe(e)
                     + (e instanceof UnknownHostException ? " (server-host does not resolve)" : "");
         }
-        String hint = switch (refused.condition()) {
+        return server() + " refused" + component + ": " + describe(e) + "; " + switch (refused.condition()) {
             case "host-unknown" -> "the server does not know component-domain " + settings.componentDomain()
                     + "; check it against the server's component declaration";
-            case "conflict" -> "another connection is already component " + settings.componentDomain()
-                    + " (a second instance of this proxy?)";
+            case "conflict" -> "another connection already is" + component + " (a second instance of this proxy?)";
             default -> "check component-secret (and component-domain) against the server's configuration";
         };
-        return server() + " refused component " + settings.componentDomain() + ": " + what + "; " + hint;
     }
 
     static String describe(Exception e) {
@@ -439,9 +365,6 @@ final class ComponentConnection implements StanzaSink {
 
     static String seconds(Duration d) {
         long ms = d.toMillis();
-        if (ms < 1000) {
-            return ms + " ms";
-        }
-        return ms % 1000 == 0 ? ms / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+        return ms < 1000 ? ms + " ms" : ms % 1000 == 0 ? ms / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
     }
 }

@@ -7,41 +7,48 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
- * One XEP-0114 connection: the socket, the stream header and handshake, the reader of incoming
- * stanzas and the (thread-safe) writer. It is used once; reconnecting means a new instance.
+ * One XEP-0114 connection, used once (reconnecting means a new instance): the socket, the stream
+ * header and handshake (XEP-0114 section 3), the reader of incoming stanzas and the writer.
+ * {@link #abort()} may be called from any thread at any time, also while another thread connects,
+ * reads or writes: closing the socket is what unblocks them.
  *
- * <p>{@link #abort()} may be called from any thread at any time, including while another thread
- * is connecting, reading or writing: closing the socket is what unblocks them.
+ * <p>No caller waits for the socket: {@link #send} encodes the stanza into a buffer, and the
+ * stream's writer thread writes what is buffered in one write system call. A server that stops
+ * reading therefore stalls only that thread; {@link #writeStalledFor} tells for how long, so that
+ * a watchdog can give the stream up ({@code write-timeout}), and at most {@link #MAX_QUEUED_BYTES}
+ * wait (beyond that, {@link #send} fails).
  *
- * <p>No caller ever waits for the socket: {@link #send} puts the stanza's bytes in a buffer and
- * returns, and a writer thread of the stream's own writes them out. A server that stops reading
- * therefore stalls only that thread; {@link #writeStalledFor} tells how long its current write
- * has taken, so that a watchdog can give the stream up ({@code write-timeout}), and at most
- * {@link #MAX_QUEUED_BYTES} wait in the buffer (beyond that, {@link #send} fails).
- *
- * <p>Writes are batched on the reading thread: what it sends while handling the stanzas it has
- * read (the forwards and answers they cause) is collected and handed to the writer just before
- * it reads from the socket again, which it does only when the stanzas already received are all
- * handled, or earlier once {@link #BATCH_BYTES} are waiting. Under load that is one write system
- * call for many stanzas instead of one each (and fewer, larger reads for the server); when idle,
- * an answer goes out as soon as the stanza that caused it is handled. Any other thread's stanza
- * is handed to the writer at once. If a write fails, the stanzas in it and all still waiting are
- * handed to the {@code unsent} callback.
+ * <p>The reading thread's stanzas (the forwards and answers that what it read causes) are
+ * batched: handed to the writer just before it reads from the socket again, which it does only
+ * once the stanzas already received are handled, or earlier once {@link #BATCH_BYTES} wait. Under
+ * load that is one write for many stanzas (and fewer, larger reads for the server); when idle, an
+ * answer goes out as soon as the stanza that caused it is handled. Any other thread's stanza is
+ * handed over at once. If a write fails, its stanzas and all still waiting go to {@code unsent}.
  */
 final class ComponentStream {
-    private static final java.util.logging.Logger log = java.util.logging.Logger.getLogger(ComponentStream.class.getName());
+    private static final Logger log = Logger.getLogger(ComponentStream.class.getName());
     static final String ACCEPT_NS = "jabber:component:accept";
     static final String STREAMS_NS = "http://etherx.jabber.org/streams";
-    /** The reading thread's stanzas are handed to the writer at the latest when this many bytes are waiting. */
+    /** The reading thread's stanzas are handed to the writer at the latest when this many bytes wait. */
     static final int BATCH_BYTES = 16 * 1024;
     /** The most bytes that may wait for the writer; a server that lets more pile up is not reading. */
     static final int MAX_QUEUED_BYTES = 16 * 1024 * 1024;
@@ -55,20 +62,26 @@ final class ComponentStream {
     private final StanzaLimits limits;
     private final Consumer<StanzaLimits.Refused> refused;
     private final Socket socket = new Socket();
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final Condition writerWork = writeLock.newCondition();
-    private final Condition writerIdle = writeLock.newCondition();
-    /** Bytes waiting for the writer, and the stanzas among them; guarded by the write lock, as are the fields below. */
+    /**
+     * One thread, so that writes never overlap and keep the order of {@link #send}; it ends when
+     * idle for a while, so a stream given up leaves no thread behind.
+     */
+    private final ThreadPoolExecutor writer;
+    private final Runnable drain = this::drain;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Bytes waiting for the writer and the stanzas among them (under the lock), and the pair it writes from. */
     private Utf8Buffer pending = new Utf8Buffer();
     private Utf8Buffer spare = new Utf8Buffer();
-    private StringBuilder text = new StringBuilder(512);
     private List<XmlElement> queued = new ArrayList<>();
-    /** True while the reading thread's stanzas wait for it to read again (or for BATCH_BYTES). */
-    private boolean holdForBatch;
-    private boolean writing;
+    private List<XmlElement> spareQueued = new ArrayList<>();
+    private StringBuilder text = new StringBuilder(512);
+    /** A drain is submitted and has not yet taken the buffer (under the lock). */
+    private boolean drainQueued;
     /** Set once a write failed: nothing more goes out. */
-    private IOException writeFailure;
-    private Thread writer;
+    private volatile IOException writeFailure;
+    /** Set under the lock once {@code </stream:stream>} is queued: nothing may follow it. */
+    private volatile boolean streamClosed;
+    private OutputStream output;
     /** {@link System#nanoTime()} when the write in progress started; 0 when none is. */
     private volatile long writeStarted;
     /** {@link System#nanoTime()} when bytes last arrived from the server. */
@@ -78,8 +91,6 @@ final class ComponentStream {
     private StanzaReader reader;
     private String errorName = "stream:error";
     private String streamId;
-    /** Set under the write lock once {@code </stream:stream>} is queued: nothing may follow it. */
-    private volatile boolean streamClosed;
 
     ComponentStream(String host, int port) {
         this(host, port, stanza -> { });
@@ -90,8 +101,8 @@ final class ComponentStream {
     }
 
     /**
-     * @param unsent  gets each stanza that {@link #send} accepted but whose write failed (on the
-     *                thread that found out, never under a lock), in the order they were sent
+     * @param unsent  gets each stanza that {@link #send} accepted but whose write failed, in the
+     *                order sent, on the writer thread and never under a lock
      * @param limits  the bounds on each received stanza
      * @param refused gets each received stanza over a limit, on the reading thread
      */
@@ -102,48 +113,80 @@ final class ComponentStream {
         this.unsent = unsent;
         this.limits = limits;
         this.refused = refused;
+        this.writer = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "client-proxy-writer-" + this);
+            t.setDaemon(true);
+            return t;
+        });
+        writer.allowCoreThreadTimeOut(true);
+    }
+
+    /** The XEP-0114 handshake value: lowercase hex SHA-1 of the stream id followed by the shared secret. */
+    static String handshake(String streamId, String secret) {
+        try {
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            return HexFormat.of().formatHex(sha1.digest((streamId + secret).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every Java platform has SHA-1 (MessageDigest javadoc)
+        }
     }
 
     /**
-     * Connects and authenticates as {@code domain}. Each step (connect, each server answer) may
-     * take up to {@code timeout}.
+     * Connects and authenticates as {@code domain}, within {@code timeout} in all.
      *
-     * @throws StreamErrorException when the server refuses with a stream error (e.g. not-authorized)
-     * @throws IOException          when the connection fails or the server breaks the protocol
+     * @throws StreamErrorException   when the server refuses with a stream error (e.g. not-authorized)
+     * @throws SocketTimeoutException when that takes longer than {@code timeout}
+     * @throws IOException            when the connection fails or the server breaks the protocol
      */
     void open(String domain, String secret, Duration timeout) throws IOException {
-        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
-        socket.connect(new InetSocketAddress(host, port), millis);
-        socket.setSoTimeout(millis);
+        // A watchdog rather than connect and read timeouts: the JDK keeps a socket that once had
+        // a timeout non-blocking, and each read that finds nothing then costs read + poll + read.
+        CompletableFuture<Boolean> opened = new CompletableFuture<>();
+        opened.completeOnTimeout(false, timeout.toNanos(), TimeUnit.NANOSECONDS).thenAccept(ok -> {
+            if (!ok) {
+                abort();
+            }
+        });
+        try {
+            connectAndAuthenticate(domain, secret);
+        } catch (IOException | RuntimeException e) {
+            if (opened.complete(false)) {
+                throw e;
+            }
+        }
+        if (!opened.complete(true)) {
+            throw new SocketTimeoutException("no answer within " + timeout.toMillis() + " ms");
+        }
+        lastReceived = System.nanoTime();
+    }
+
+    private void connectAndAuthenticate(String domain, String secret) throws IOException {
+        socket.connect(new InetSocketAddress(host, port));
         socket.setTcpNoDelay(true);
         socket.setKeepAlive(true);
-        OutputStream output = socket.getOutputStream();
-        writer = new Thread(() -> writeLoop(output), "client-proxy-writer-" + domain);
-        writer.setDaemon(true);
-        writer.start();
-        StringBuilder streamHeader = new StringBuilder("<stream:stream xmlns=\"" + ACCEPT_NS + "\" xmlns:stream=\"" + STREAMS_NS + "\" to=\"");
-        XmlEscape.append(domain, true, streamHeader);
-        write(streamHeader.append("\">").toString());
+        output = socket.getOutputStream();
+        StringBuilder header = new StringBuilder("<stream:stream xmlns=\"" + ACCEPT_NS + "\" xmlns:stream=\"" + STREAMS_NS + "\" to=\"");
+        XmlEscape.append(domain, true, header);
+        // Written at once, not queued: nothing else can write before the stream is open.
+        output.write(header.append("\">").toString().getBytes(StandardCharsets.UTF_8));
         reader = new StanzaReader(new FlushBeforeRead(socket.getInputStream()), limits, refused);
-        XmlElement header = reader.readHeader();
-        String root = header.name();
+        XmlElement answer = reader.readHeader();
+        String root = answer.name();
         int colon = root.indexOf(':');
         if (!root.substring(colon + 1).equals("stream")) {
             throw new IOException("the server answered with <" + root + "> instead of a stream header");
         }
         // The error element uses whatever prefix the server bound to the streams namespace.
         errorName = colon < 0 ? "error" : root.substring(0, colon) + ":error";
-        streamId = header.attribute("id");
+        streamId = answer.attribute("id");
         if (streamId == null || streamId.isEmpty()) {
             throw failure(reader.next(), "sent no stream id");
         }
-        write("<handshake>" + Handshake.digest(streamId, secret) + "</handshake>");
-        XmlElement answer = reader.next();
-        if (answer == null || !answer.name().equals("handshake")) {
-            throw failure(answer, "did not accept the handshake");
+        output.write(("<handshake>" + handshake(streamId, secret) + "</handshake>").getBytes(StandardCharsets.UTF_8));
+        XmlElement accepted = reader.next();
+        if (accepted == null || !accepted.name().equals("handshake")) {
+            throw failure(accepted, "did not accept the handshake");
         }
-        socket.setSoTimeout(0);
-        lastReceived = System.nanoTime();
     }
 
     /** Why the server's element (or end of stream) is not what the handshake expected. */
@@ -151,14 +194,8 @@ final class ComponentStream {
         if (got == null) {
             return new EOFException("the server closed the stream during the handshake");
         }
-        if (isStreamError(got)) {
-            return StreamErrorException.from(got);
-        }
-        return new IOException("the server " + what + " (got <" + got.name() + ">)");
-    }
-
-    private boolean isStreamError(XmlElement e) {
-        return e.name().equals(errorName);
+        return got.name().equals(errorName) ? StreamErrorException.from(got)
+                : new IOException("the server " + what + " (got <" + got.name() + ">)");
     }
 
     /** The id the server gave the stream. */
@@ -170,7 +207,7 @@ final class ComponentStream {
      * Hands every received top-level element to {@code stanzas}, on the calling thread, until the
      * server closes the stream ({@code </stream:stream>}, then this returns).
      *
-     * @throws StreamErrorException when the server ends the stream with an error
+     * @throws StreamErrorException when the server ends the stream with an error (RFC 6120 4.9)
      * @throws IOException          when the connection breaks
      */
     void read(Consumer<XmlElement> stanzas) throws IOException {
@@ -178,7 +215,7 @@ final class ComponentStream {
         try {
             XmlElement e;
             while ((e = reader.next()) != null) {
-                if (isStreamError(e)) {
+                if (e.name().equals(errorName)) {
                     throw StreamErrorException.from(e);
                 }
                 stanzas.accept(e);
@@ -198,8 +235,9 @@ final class ComponentStream {
      *                     ({@link #MAX_QUEUED_BYTES} waiting); this stanza is not reported to {@code unsent}
      */
     void send(XmlElement stanza) throws IOException {
-        boolean batch = Thread.currentThread() == readingThread;
-        writeLock.lock();
+        boolean batched = Thread.currentThread() == readingThread;
+        boolean drainNow;
+        lock.lock();
         try {
             checkOpen();
             text.setLength(0);
@@ -209,143 +247,101 @@ final class ComponentStream {
                 text = new StringBuilder(512);
             }
             queued.add(stanza);
-            holdForBatch = batch && pending.size() < BATCH_BYTES;
-            if (!holdForBatch) {
-                writerWork.signal();
-            }
+            drainNow = (!batched || pending.size() >= BATCH_BYTES) && claimDrain();
         } finally {
-            writeLock.unlock();
+            lock.unlock();
+        }
+        if (drainNow) {
+            writer.execute(drain);
         }
     }
 
-    /** Under the write lock. */
+    /** Under the lock. */
     private void checkOpen() throws IOException {
         if (streamClosed) {
             throw new IOException("the stream is closed");
         }
-        if (writeFailure != null) {
-            throw new IOException("the connection is broken: " + writeFailure.getMessage(), writeFailure);
+        IOException failed = writeFailure;
+        if (failed != null) {
+            throw new IOException("the connection is broken: " + failed.getMessage(), failed);
         }
         if (pending.size() > MAX_QUEUED_BYTES) {
             throw new IOException("the server is not reading: more than " + MAX_QUEUED_BYTES + " bytes wait to be written");
         }
     }
 
-    private void write(String xml) throws IOException {
-        writeLock.lock();
-        try {
-            checkOpen();
-            pending.append(xml);
-            holdForBatch = false;
-            writerWork.signal();
-        } finally {
-            writeLock.unlock();
+    /**
+     * Under the lock: true when the caller is to submit a drain (after unlocking, so that the
+     * woken writer does not at once wait for the lock), false when one is submitted already.
+     */
+    private boolean claimDrain() {
+        if (drainQueued) {
+            return false;
         }
+        drainQueued = true;
+        return true;
     }
 
-    /** Hands the reading thread's batch, if any, to the writer. */
-    private void flushBatch() {
-        writeLock.lock();
+    /** On the writer thread: writes whatever is waiting, in one write. */
+    private void drain() {
+        Utf8Buffer out;
+        List<XmlElement> inFlight;
+        lock.lock();
         try {
-            if (holdForBatch) {
-                holdForBatch = false;
-                writerWork.signal();
+            drainQueued = false;
+            if (pending.size() == 0 || writeFailure != null) {
+                return;
             }
+            // The previous drain's pair is free: drains run one at a time.
+            out = pending;
+            pending = spare;
+            spare = out;
+            inFlight = queued;
+            queued = spareQueued;
+            spareQueued = inFlight;
         } finally {
-            writeLock.unlock();
+            lock.unlock();
         }
-    }
-
-    /** The writer thread: writes whatever is waiting, in one write, until the stream is closed or broken. */
-    private void writeLoop(OutputStream output) {
-        List<XmlElement> inFlight = new ArrayList<>();
-        while (true) {
-            Utf8Buffer out;
-            writeLock.lock();
-            try {
-                writing = false;
-                writerIdle.signalAll();
-                while (pending.size() == 0 || holdForBatch) {
-                    if (socket.isClosed() || (streamClosed && pending.size() == 0)) {
-                        return;
-                    }
-                    writerWork.await(200, TimeUnit.MILLISECONDS);
-                }
-                out = pending;
-                pending = spare;
-                spare = out;
-                List<XmlElement> q = queued;
-                queued = inFlight;
-                inFlight = q;
-                writing = true;
-                writeStarted = System.nanoTime() | 1;
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                writeLock.unlock();
-            }
-            try {
-                out.writeTo(output);
-                inFlight.clear();
-                writeStarted = 0;
-            } catch (IOException e) {
-                writeStarted = 0;
-                failed(e, inFlight);
-                return;
-            }
+        writeStarted = System.nanoTime() | 1;
+        try {
+            out.writeTo(output);
+            inFlight.clear();
+        } catch (IOException e) {
+            failed(e, inFlight);
+        } finally {
+            writeStarted = 0;
         }
     }
 
     /** After a failed write: nothing more goes out; what was in it or waiting is handed to {@code unsent}. */
     private void failed(IOException e, List<XmlElement> inFlight) {
         List<XmlElement> lost = new ArrayList<>(inFlight);
-        writeLock.lock();
+        inFlight.clear();
+        lock.lock();
         try {
             writeFailure = e;
             lost.addAll(queued);
             queued.clear();
         } finally {
-            writeLock.unlock();
+            lock.unlock();
         }
         if (!streamClosed) {
             log.fine(() -> "write to " + this + " failed: " + e);
             abort(); // the reader then sees the socket closed and the connection starts over
         }
-        try {
-            for (XmlElement stanza : lost) {
-                unsent.accept(stanza);
-            }
-        } finally {
-            writeLock.lock();
-            try {
-                writing = false;
-                writerIdle.signalAll();
-            } finally {
-                writeLock.unlock();
-            }
-        }
+        lost.forEach(unsent);
     }
 
-    /** Waits until everything queued has been written (or the write failed), at most {@code timeout}. */
+    /** Waits until everything queued has been written (or reported unsent), at most {@code timeout}; false if not all was written. */
     boolean awaitWritten(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        writeLock.lock();
         try {
-            holdForBatch = false;
-            writerWork.signal();
-            while (writer != null && (writing || (pending.size() > 0 && writeFailure == null && writer.isAlive()))) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                writerIdle.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
-            }
+            writer.submit(drain).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             return writeFailure == null;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } finally {
-            writeLock.unlock();
         }
     }
 
@@ -361,21 +357,19 @@ final class ComponentStream {
     }
 
     /**
-     * Ends our side of the stream with {@code </stream:stream>}; the server answers with its own,
-     * which ends {@link #read}. Waits at most {@code timeout} for a write in progress.
+     * Ends our side of the stream with {@code </stream:stream>} (RFC 6120 4.4); the server answers
+     * with its own, which ends {@link #read}. Waits at most {@code timeout} for it to be written.
      */
     void closeStream(Duration timeout) {
-        writeLock.lock();
+        lock.lock();
         try {
-            if (streamClosed || writer == null || writeFailure != null) {
+            if (streamClosed || output == null || writeFailure != null) {
                 return;
             }
             streamClosed = true;
             pending.append("</stream:stream>");
-            holdForBatch = false;
-            writerWork.signal();
         } finally {
-            writeLock.unlock();
+            lock.unlock();
         }
         awaitWritten(timeout);
     }
@@ -409,7 +403,21 @@ final class ComponentStream {
         return host + ":" + port;
     }
 
-    /** The socket's input: the reading thread's batch goes out before it asks the socket for more. */
+    /** Hands the reading thread's batch, if any, to the writer. */
+    private void flushBatch() {
+        boolean drainNow;
+        lock.lock();
+        try {
+            drainNow = pending.size() > 0 && claimDrain();
+        } finally {
+            lock.unlock();
+        }
+        if (drainNow) {
+            writer.execute(drain);
+        }
+    }
+
+    /** The socket's input: the reading thread's batch goes to the writer before it asks the socket for more. */
     private final class FlushBeforeRead extends FilterInputStream {
         FlushBeforeRead(InputStream in) {
             super(in);

@@ -6,15 +6,25 @@ import io.clientproxy.core.Jid;
 import io.clientproxy.core.Outbox;
 import io.clientproxy.core.Payload;
 import io.clientproxy.core.StanzaError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Carries out the core's decisions as stanzas on the component stream. Received elements are
  * never changed (they are immutable): a forward is a copy with new {@code from} and {@code to},
- * everything else is built fresh. An answer to a sender that cannot be written now is kept in
- * the {@link AnswerBacklog} for the next stream; anything else that cannot be written is only
- * counted, since the core repeats what matters (subscription, probe) after a reconnect.
+ * everything else is built fresh.
+ *
+ * <p>What cannot be written now: an answer owed to a sender (an IQ result or error, also the
+ * errors for requests pending when the connection was lost) is held and sent first on the next
+ * stream ({@link #sendOwed}); anything else is only counted ({@code send-failures}), since the
+ * core repeats what matters (subscription, probe) after a reconnect. The answers held are
+ * bounded, so that a long outage cannot exhaust memory; those that never go out (beyond the
+ * bound, or still held when the proxy stops) are counted as {@code lost-requests} and logged.
  */
 final class ElementOutbox implements Outbox<XmlElement> {
     private static final Logger log = Logger.getLogger(ElementOutbox.class.getName());
@@ -24,13 +34,18 @@ final class ElementOutbox implements Outbox<XmlElement> {
             "the proxy lost its connection to the XMPP server while the request was pending; "
                     + "it may or may not have been acted on");
 
-    private final StanzaSink sink;
-    private final AnswerBacklog backlog;
+    /** How many lost answers a log line names; the rest are only counted. */
+    private static final int NAMED_IN_LOG = 10;
+
+    /** Writes a stanza now; false when it could not (no stream, or the write failed). */
+    private final Predicate<XmlElement> sink;
+    private final BlockingDeque<XmlElement> owed;
     private final StandaloneCounters counters;
 
-    ElementOutbox(StanzaSink sink, AnswerBacklog backlog, StandaloneCounters counters) {
+    /** @param maxOwed how many answers may wait for the next stream */
+    ElementOutbox(Predicate<XmlElement> sink, int maxOwed, StandaloneCounters counters) {
         this.sink = sink;
-        this.backlog = backlog;
+        this.owed = new LinkedBlockingDeque<>(maxOwed);
         this.counters = counters;
     }
 
@@ -77,27 +92,19 @@ final class ElementOutbox implements Outbox<XmlElement> {
 
     @Override
     public void presence(Jid from, Jid to, String type) {
-        send(XmlElement.builder("presence")
-                .attribute("from", from.toString())
-                .attribute("to", to.toString())
-                .attribute("type", type)
-                .build());
+        send(XmlElement.builder("presence").attribute("from", from.toString()).attribute("to", to.toString())
+                .attribute("type", type).build());
     }
 
     @Override
     public void result(XmlElement request, Jid from, Jid to, Payload payload) {
-        send(result(request, from, to, payload == null ? null : PayloadXml.toElement(payload)));
+        XmlElement.Builder iq = reply("iq", request.attribute("id"), "result", from, to);
+        send((payload == null ? iq : iq.child(PayloadXml.toElement(payload))).build());
     }
 
     @Override
     public void ping(Jid from, Jid to, String id) {
-        send(XmlElement.builder("iq")
-                .attribute("id", id)
-                .attribute("type", "get")
-                .attribute("from", from.toString())
-                .attribute("to", to.toString())
-                .child(PayloadXml.toElement(Payload.of("ping", "urn:xmpp:ping")))
-                .build());
+        send(reply("iq", id, "get", from, to).child(PayloadXml.toElement(Payload.of("ping", "urn:xmpp:ping"))).build());
     }
 
     @Override
@@ -108,37 +115,93 @@ final class ElementOutbox implements Outbox<XmlElement> {
         return null;
     }
 
-    private static XmlElement result(XmlElement request, Jid from, Jid to, XmlElement payload) {
-        XmlElement.Builder b = XmlElement.builder("iq")
-                .attribute("id", request.attribute("id"))
-                .attribute("type", "result")
-                .attribute("from", from.toString())
-                .attribute("to", to.toString());
-        if (payload != null) {
-            b.child(payload);
-        }
-        return b.build();
+    /** A new stanza with these attributes, in this order. */
+    private static XmlElement.Builder reply(String name, String id, String type, Jid from, Jid to) {
+        return XmlElement.builder(name).attribute("id", id).attribute("type", type)
+                .attribute("from", from.toString()).attribute("to", to.toString());
     }
 
     private void send(XmlElement stanza) {
-        if (!sink.send(stanza)) {
+        if (!sink.test(stanza)) {
             notSent(stanza);
         }
     }
 
     /**
      * A stanza that could not be written (now, or as part of a batch whose write failed later):
-     * an answer is kept for the next stream, anything else is counted.
+     * an answer is held for the next stream, anything else is counted.
      */
     void notSent(XmlElement stanza) {
         if (isAnswer(stanza)) {
-            backlog.add(stanza);
+            owe(stanza);
         } else {
             counters.count(StandaloneCounter.SEND_FAILURES);
             if (log.isLoggable(Level.FINE)) {
                 log.fine("not connected; not sent: " + stanza.toXml());
             }
         }
+    }
+
+    /**
+     * The requests that were pending when the stream broke: each is owed {@code service-unavailable}
+     * (type {@code wait}), from the address it was sent to ({@code component} if it had none).
+     */
+    void connectionLost(List<XmlElement> requests, Jid component) {
+        for (XmlElement request : requests) {
+            Jid sender = StanzaDispatcher.jid(request.attribute("from"));
+            Jid address = StanzaDispatcher.jid(request.attribute("to"));
+            owe(errorReply(request, address == null ? component : address, sender == null ? component : sender,
+                    CONNECTION_LOST));
+        }
+    }
+
+    private void owe(XmlElement answer) {
+        if (!owed.offerLast(answer)) {
+            lost(List.of(answer), "more than " + (owed.size() + owed.remainingCapacity()) + " answers are waiting for the connection");
+        }
+    }
+
+    /** Sends the answers held, in order; stops at the first that cannot be sent and keeps it. Returns how many were sent. */
+    int sendOwed() {
+        int sent = 0;
+        for (XmlElement next; (next = owed.pollFirst()) != null; sent++) {
+            if (!sink.test(next)) {
+                if (!owed.offerFirst(next)) {
+                    lost(List.of(next), "more answers came to wait while they were being sent");
+                }
+                break;
+            }
+        }
+        return sent;
+    }
+
+    /** How many answers wait for the next stream. */
+    int owedCount() {
+        return owed.size();
+    }
+
+    /** Gives up on every answer held: counts and logs them as lost. */
+    void discardOwed(String why) {
+        List<XmlElement> all = new ArrayList<>();
+        owed.drainTo(all);
+        lost(all, why);
+    }
+
+    private void lost(List<XmlElement> answers, String why) {
+        if (answers.isEmpty()) {
+            return;
+        }
+        counters.add(StandaloneCounter.LOST_REQUESTS, answers.size());
+        StringBuilder sb = new StringBuilder().append(answers.size()).append(answers.size() == 1 ? " request" : " requests")
+                .append(" could not be answered (").append(why).append("):");
+        for (XmlElement a : answers.subList(0, Math.min(NAMED_IN_LOG, answers.size()))) {
+            sb.append(' ').append(a.attribute("to")).append(" id=").append(a.attribute("id")).append(',');
+        }
+        sb.setLength(sb.length() - 1);
+        if (answers.size() > NAMED_IN_LOG) {
+            sb.append(" and ").append(answers.size() - NAMED_IN_LOG).append(" more");
+        }
+        log.warning(sb::toString);
     }
 
     /** An IQ result or error: the answer a sender is waiting for. */
@@ -152,25 +215,12 @@ final class ElementOutbox implements Outbox<XmlElement> {
      * given addresses and an {@code <error/>} child (RFC 6120 8.3).
      */
     static XmlElement errorReply(XmlElement stanza, Jid from, Jid to, StanzaError error) {
-        return XmlElement.builder(stanza.name())
-                .attribute("id", stanza.attribute("id"))
-                .attribute("type", "error")
-                .attribute("from", from.toString())
-                .attribute("to", to.toString())
-                .child(errorElement(error))
-                .build();
-    }
-
-    static XmlElement errorElement(StanzaError error) {
-        XmlElement.Builder e = XmlElement.builder("error").attribute("type", error.type().xml());
-        e.child(XmlElement.builder(error.condition().xml()).attribute("xmlns", Condition.STANZAS_NS).build());
+        XmlElement.Builder e = XmlElement.builder("error").attribute("type", error.type().xml())
+                .child(XmlElement.builder(error.condition().xml()).attribute("xmlns", Condition.STANZAS_NS).build());
         if (error.text() != null) {
-            e.child(XmlElement.builder("text")
-                    .attribute("xmlns", Condition.STANZAS_NS)
-                    .attribute("xml:lang", "en")
-                    .text(error.text())
-                    .build());
+            e.child(XmlElement.builder("text").attribute("xmlns", Condition.STANZAS_NS).attribute("xml:lang", "en")
+                    .text(error.text()).build());
         }
-        return e.build();
+        return reply(stanza.name(), stanza.attribute("id"), "error", from, to).child(e.build()).build();
     }
 }

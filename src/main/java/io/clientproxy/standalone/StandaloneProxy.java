@@ -45,8 +45,8 @@ public final class StandaloneProxy implements AutoCloseable {
 
     private final StandaloneSettings settings;
     private final StandaloneCounters counters = new StandaloneCounters();
-    private final AnswerBacklog backlog;
     private final ComponentConnection connection;
+    private final ElementOutbox outbox;
     private final ProxyCore<XmlElement> core;
     private final StanzaDispatcher dispatcher;
     private final ScheduledExecutorService ticker;
@@ -60,11 +60,9 @@ public final class StandaloneProxy implements AutoCloseable {
 
     private StandaloneProxy(StandaloneSettings settings, boolean retryFirstConnection) {
         this.settings = settings;
+        this.connection = new ComponentConnection(this, retryFirstConnection);
         // At most every pending request can be owed an answer at once; a little more for replies in flight.
-        this.backlog = new AnswerBacklog(settings.proxy().maxPending() + 1024, counters);
-        this.connection = new ComponentConnection(settings, new ConnectionEvents(), counters, retryFirstConnection);
-        ElementOutbox outbox = new ElementOutbox(connection, backlog, counters);
-        connection.onUnsent(outbox::notSent);
+        this.outbox = new ElementOutbox(connection::send, settings.proxy().maxPending() + 1024, counters);
         this.core = new ProxyCore<>(settings.proxy(), settings.proxyAddress(), outbox);
         this.core.setAdmins(settings.admins()::lists);
         this.core.setAdapterCounters(counters::snapshot);
@@ -214,7 +212,7 @@ public final class StandaloneProxy implements AutoCloseable {
         out.put("online-resources", (long) core.resources().size());
         out.put("mappings", (long) core.mappingCount());
         out.put("service-subscribers", (long) core.serviceSubscriberCount());
-        out.put("backlog", (long) backlog.size());
+        out.put("backlog", (long) outbox.owedCount());
         out.putAll(core.counters().snapshot());
         out.putAll(counters.snapshot());
         return out;
@@ -326,19 +324,16 @@ public final class StandaloneProxy implements AutoCloseable {
             return;
         }
         try {
-            dispatcher.refuseRequests();
             ticker.shutdownNow();
             int pending = core.pendingCount();
             if (pending > 0) {
                 log.info(() -> "stopping: answering " + pending + " pending requests");
             }
+            // From here on the core answers new requests "shutting down" itself.
             core.shutdown();
             connection.close(CLOSE_GRACE);
-            // Requests that reached the core after shutdown() drained it: no stream to answer them now.
-            for (XmlElement request : core.disconnected()) {
-                backlog.add(connectionLostAnswer(request));
-            }
-            backlog.discard("the proxy stopped before it could send them");
+            disconnected(); // requests that reached the core after shutdown() drained it: no stream to answer them now
+            outbox.discardOwed("the proxy stopped before it could send them");
             MetricsEndpoint m = metrics;
             if (m != null) {
                 m.close();
@@ -354,17 +349,13 @@ public final class StandaloneProxy implements AutoCloseable {
     // ------------------------------------------------------------------ internals
 
     private void tick() {
-        try {
-            connection.checkLiveness();
-        } catch (RuntimeException e) {
-            counters.count(StandaloneCounter.INTERNAL_ERRORS);
-            log.log(Level.WARNING, "liveness check failed", e);
-        }
-        try {
-            core.tick();
-        } catch (RuntimeException e) {
-            counters.count(StandaloneCounter.INTERNAL_ERRORS);
-            log.log(Level.WARNING, "timer tick failed", e);
+        for (Runnable task : new Runnable[] {connection::checkLiveness, core::tick}) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                counters.count(StandaloneCounter.INTERNAL_ERRORS);
+                log.log(Level.WARNING, "timer tick failed", e);
+            }
         }
     }
 
@@ -372,56 +363,46 @@ public final class StandaloneProxy implements AutoCloseable {
         log.info(this::summary);
     }
 
-    /** The error for a request that was pending when the stream broke, from the address it was sent to. */
-    private XmlElement connectionLostAnswer(XmlElement request) {
-        Jid to = StanzaDispatcher.jid(request.attribute("from"));
-        Jid from = StanzaDispatcher.jid(request.attribute("to"));
-        return ElementOutbox.errorReply(request, from == null ? component() : from,
-                to == null ? component() : to, ElementOutbox.CONNECTION_LOST);
+    // ------------------------------------------------------------------ the connection's events, on its thread
+
+    /** A stream is authenticated: what is owed from before goes out first, then the core subscribes. */
+    void connected() {
+        int owed = outbox.owedCount();
+        int sent = outbox.sendOwed();
+        if (owed > 0) {
+            log.info(() -> "answered " + sent + " of " + owed + " requests held while the connection was down");
+        }
+        core.start();
     }
 
-    /** The connection's events, on its thread. */
-    private final class ConnectionEvents implements ComponentConnection.Listener {
-        @Override
-        public void connected(boolean reconnect) {
-            int owed = backlog.size();
-            int sent = backlog.sendAll(connection);
-            if (owed > 0) {
-                log.info(() -> "answered " + sent + " of " + owed + " requests held while the connection was down");
-            }
-            core.start();
+    void received(XmlElement stanza) {
+        if (!tap.test(stanza)) {
+            dispatcher.dispatch(stanza);
         }
+    }
 
-        @Override
-        public void received(XmlElement stanza) {
-            if (!tap.test(stanza)) {
-                dispatcher.dispatch(stanza);
-            }
-        }
+    /** A received stanza that was over a {@link StanzaLimits} limit and was not parsed. */
+    void refused(StanzaLimits.Refused stanza) {
+        dispatcher.refused(stanza);
+    }
 
-        @Override
-        public void disconnected() {
-            List<XmlElement> pending = core.disconnected();
-            for (XmlElement request : pending) {
-                backlog.add(connectionLostAnswer(request));
-            }
-            if (!pending.isEmpty() && !closing.get()) {
-                log.warning(() -> pending.size() + " pending requests will be answered service-unavailable once reconnected");
-            }
-        }
+    /** A stanza accepted for a (batched) write that then failed: as one that could not be sent at all. */
+    void notSent(XmlElement stanza) {
+        outbox.notSent(stanza);
+    }
 
-        @Override
-        public void refused(StanzaLimits.Refused stanza) {
-            dispatcher.refused(stanza);
+    /** The stream that {@link #connected} announced is gone: what was pending is answered once reconnected. */
+    void disconnected() {
+        List<XmlElement> pending = core.disconnected();
+        outbox.connectionLost(pending, component());
+        if (!pending.isEmpty() && !closing.get()) {
+            log.warning(() -> pending.size() + " pending requests will be answered service-unavailable once reconnected");
         }
+    }
 
-        @Override
-        public void gaveUp(java.io.IOException reason) {
-            fatal = reason;
-            // Not on this (the connection's) thread: close() waits for it to end.
-            Thread stopper = new Thread(StandaloneProxy.this::close, "client-proxy-stop");
-            stopper.setDaemon(true);
-            stopper.start();
-        }
+    /** The connection stops for good without having been closed: {@code reason} is final. */
+    void gaveUp(java.io.IOException reason) {
+        fatal = reason;
+        close();
     }
 }

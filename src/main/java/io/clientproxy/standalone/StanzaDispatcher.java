@@ -24,8 +24,6 @@ final class StanzaDispatcher {
 
     static final StanzaError INTERNAL_ERROR = StanzaError.of(Condition.INTERNAL_SERVER_ERROR,
             "the proxy failed on this request");
-    static final StanzaError SHUTTING_DOWN = new StanzaError(Condition.SERVICE_UNAVAILABLE, ErrorType.WAIT,
-            "the proxy is shutting down");
 
     /** Slots of the cache of parsed addresses (a power of two), and the longest address it keeps. */
     private static final int JID_CACHE_SLOTS = 512;
@@ -45,11 +43,6 @@ final class StanzaDispatcher {
     private final StandaloneCounters counters;
     private final StanzaLimits limits;
     private final AtomicBoolean warnedForeign = new AtomicBoolean();
-    private volatile boolean refusing;
-
-    StanzaDispatcher(ProxyCore<XmlElement> core, Outbox<XmlElement> outbox, StandaloneCounters counters) {
-        this(core, outbox, counters, StanzaLimits.DEFAULTS);
-    }
 
     StanzaDispatcher(ProxyCore<XmlElement> core, Outbox<XmlElement> outbox, StandaloneCounters counters,
             StanzaLimits limits) {
@@ -59,19 +52,14 @@ final class StanzaDispatcher {
         this.limits = limits;
     }
 
-    /** From now on new requests are answered "shutting down" instead of reaching the core. */
-    void refuseRequests() {
-        refusing = true;
-    }
-
     void dispatch(XmlElement stanza) {
         try {
-            if (isForeign(stanza)) {
+            String to = stanza.attribute("to");
+            Jid address = jid(to);
+            if (isForeign(to, address)) {
                 dropForeign(stanza);
-            } else if (refusing && isRequest(stanza)) {
-                answer(stanza, SHUTTING_DOWN);
             } else {
-                route(stanza);
+                route(stanza, address);
             }
         } catch (RuntimeException e) {
             counters.count(StandaloneCounter.INTERNAL_ERRORS);
@@ -94,7 +82,7 @@ final class StanzaDispatcher {
     void refused(StanzaLimits.Refused refused) {
         XmlElement stanza = refused.stanza();
         try {
-            if (stanza != null && isForeign(stanza)) {
+            if (stanza != null && isForeign(stanza.attribute("to"), jid(stanza.attribute("to")))) {
                 dropForeign(stanza);
                 return;
             }
@@ -120,13 +108,8 @@ final class StanzaDispatcher {
      * component): never acted on. A {@code to} of the component's domain with any local part or
      * resource is ours; so is a stanza without {@code to} (the server means this stream).
      */
-    private boolean isForeign(XmlElement stanza) {
-        String to = stanza.attribute("to");
-        if (to == null) {
-            return false;
-        }
-        Jid jid = jid(to);
-        return jid == null || !jid.domain().equalsIgnoreCase(core.component().domain());
+    private boolean isForeign(String to, Jid address) {
+        return to != null && (address == null || !address.domain().equalsIgnoreCase(core.component().domain()));
     }
 
     private void dropForeign(XmlElement stanza) {
@@ -143,9 +126,8 @@ final class StanzaDispatcher {
         }
     }
 
-    private void route(XmlElement stanza) {
+    private void route(XmlElement stanza, Jid to) {
         Jid from = jid(stanza.attribute("from"));
-        Jid to = jid(stanza.attribute("to"));
         String type = stanza.attribute("type");
         switch (stanza.name()) {
             case "iq" -> core.onIq(stanza, new Iq(from, to, stanza.attribute("id"), type, stanza.elementCount(),

@@ -16,8 +16,7 @@ class ElementOutboxTest {
     private final List<XmlElement> sent = new ArrayList<>();
     private boolean up = true;
     private final StandaloneCounters counters = new StandaloneCounters();
-    private final AnswerBacklog backlog = new AnswerBacklog(2, counters);
-    private final ElementOutbox outbox = new ElementOutbox(e -> up && sent.add(e), backlog, counters);
+    private final ElementOutbox outbox = new ElementOutbox(e -> up && sent.add(e), 2, counters);
 
     private static final XmlElement REQUEST = XmlElement.parse("<iq type='get' id='42' from='alice@localhost/r'"
             + " to='proxy.localhost' xml:lang='en'><q:query xmlns:q='urn:x'>a<b/></q:query></iq>");
@@ -91,7 +90,7 @@ class ElementOutboxTest {
         outbox.forward(XmlElement.parse("<iq type='result' id='7'/>"), Jid.parse("proxy.localhost"), Jid.parse("alice@localhost/r"));
         outbox.forward(REQUEST, Jid.parse("proxy.localhost/t"), Jid.parse("bot@localhost/a"));
         outbox.presence(Jid.parse("proxy.localhost"), Jid.parse("bot@localhost"), "subscribe");
-        assertEquals(2, backlog.size());
+        assertEquals(2, outbox.owedCount());
         assertEquals(2, counters.get(StandaloneCounter.SEND_FAILURES));
 
         outbox.error(REQUEST, Jid.parse("proxy.localhost"), Jid.parse("alice@localhost/r"),
@@ -99,9 +98,9 @@ class ElementOutboxTest {
         assertEquals(1, counters.get(StandaloneCounter.LOST_REQUESTS), "the backlog is bounded");
 
         up = true;
-        assertEquals(2, backlog.sendAll(e -> up && sent.add(e)));
+        assertEquals(2, outbox.sendOwed());
         assertEquals("42", sent.get(0).attribute("id"));
         assertEquals("7", sent.get(1).attribute("id"));
-        assertTrue(backlog.size() == 0);
+        assertTrue(outbox.owedCount() == 0);
     }
 }

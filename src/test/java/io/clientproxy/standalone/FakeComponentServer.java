@@ -79,7 +79,7 @@ final class FakeComponentServer implements AutoCloseable {
             write(out, "<?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams'"
                     + " xmlns='jabber:component:accept' id='" + id + "' from='" + header.attribute("to") + "'>");
             XmlElement hs = in.next();
-            if (refuseSecret || hs == null || !Handshake.digest(id, secret).equals(hs.text())) {
+            if (refuseSecret || hs == null || !ComponentStream.handshake(id, secret).equals(hs.text())) {
                 write(out, "<stream:error><not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
                         + "<text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>Unable to authenticate</text>"
                         + "</stream:error></stream:stream>");

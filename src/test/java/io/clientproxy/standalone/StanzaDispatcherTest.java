@@ -109,7 +109,7 @@ class StanzaDispatcherTest {
         ProxyCore<XmlElement> core = new ProxyCore<>(
                 ProxySettings.defaults(Jid.parse("bot@localhost")), Jid.parse("proxy.localhost"),
                 failingForwards);
-        StanzaDispatcher d = new StanzaDispatcher(core, failingForwards, counters);
+        StanzaDispatcher d = new StanzaDispatcher(core, failingForwards, counters, StanzaLimits.DEFAULTS);
         d.dispatch(XmlElement.parse("<presence from='bot@localhost/a' to='proxy.localhost'/>"));
         d.dispatch(XmlElement.parse("<iq type='get' id='x1' from='alice@localhost/r' to='proxy.localhost'><q xmlns='urn:x'/></iq>"));
         assertEquals(1, counters.get(StandaloneCounter.INTERNAL_ERRORS));
