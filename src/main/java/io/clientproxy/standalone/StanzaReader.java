@@ -26,15 +26,17 @@ import javax.xml.stream.XMLStreamReader;
  * for days. DTDs are refused and entities never resolved: XMPP forbids both (RFC 6120 11.1).
  *
  * <p>The {@link StanzaLimits} hold per stanza. Depth, attributes and name length are checked on
- * the parsed events: a stanza over one is read to its end and not kept. Size needs more, since
- * no parser can go on after refusing input: a small {@link Framer} finds where each stanza ends on
- * the raw bytes (tags, quoted values, comments, CDATA) and hands the parser only stanzas within
- * {@code max-stanza-size}; a larger one is skipped to its end unparsed and unkept. Either way the
- * stanza goes to the {@code refused} callback with its own start tag, so that a request can still
- * be answered, and the stream goes on.
+ * the parsed events: a stanza over one is read to its end and not kept. Size needs more: a parser
+ * keeps a whole start tag (every attribute value, every name) before it reports it, and cannot go
+ * on once it has refused input, so it could neither skip an oversized start tag nor bound the
+ * memory it takes. A small {@link Framer} finds where each stanza ends on the raw bytes and hands
+ * the parser only stanzas within {@code max-stanza-size}; a larger one is skipped to its end
+ * unparsed, its first {@code max-stanza-size} bytes kept to name the limit it went over first.
+ * Either way the stanza goes to the {@code refused} callback with its own start tag, so that a
+ * request can still be answered, and the stream goes on.
  *
- * <p>The parser is replaced every {@link #RECYCLE_BYTES} (at a stanza boundary), with its factory:
- * what a parser keeps over a document, such as the table of every name it has seen, stays bounded.
+ * <p>The parser is replaced every {@link #RECYCLE_BYTES} (at a stanza boundary): its table of
+ * every name it has seen grows for as long as one document lasts.
  *
  * <p>Used by one thread at a time.
  */
@@ -42,15 +44,13 @@ final class StanzaReader implements AutoCloseable {
     /** Input after which the parser is replaced by a fresh one (at the next stanza boundary), in bytes. */
     static final int RECYCLE_BYTES = 8 * 1024 * 1024;
 
-    /** The synthetic root the long-lived parser reads stanzas inside (the real header is parsed apart). */
-    private static final byte[] ROOT = "<stanzas>".getBytes(StandardCharsets.US_ASCII);
-
     private final Framer framer;
     private final StanzaLimits limits;
     private final Consumer<StanzaLimits.Refused> refused;
-    /** The elements open inside the one being read; reused from stanza to stanza. */
+    /** The elements open inside the stanza being read, the stanza itself last; reused. */
     private final ArrayDeque<XmlElement.Builder> open = new ArrayDeque<>();
-    private final FrameInput frames = new FrameInput();
+    /** The stream header's start tag: the root each new parser reads stanzas inside. */
+    private byte[] root;
     private XMLStreamReader reader;
     /** The first limit the stanza being parsed went over, or null. */
     private StanzaLimits.Violation violation;
@@ -76,7 +76,6 @@ final class StanzaReader implements AutoCloseable {
         f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, false);
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        f.setProperty(XMLInputFactory.IS_VALIDATING, false);
         // Per element and per text: bounded by the framed stanza itself (max-stanza-size).
         for (String perElement : new String[] {WstxInputProperties.P_MAX_ATTRIBUTES_PER_ELEMENT,
                 WstxInputProperties.P_MAX_ATTRIBUTE_SIZE, WstxInputProperties.P_MAX_TEXT_LENGTH,
@@ -91,20 +90,16 @@ final class StanzaReader implements AutoCloseable {
 
     /** Parses a string holding exactly one element (tests, tools; trusted input, no limits of ours). */
     static XmlElement parseElement(String xml) {
-        StanzaReader parser = new StanzaReader(InputStream.nullInputStream(), StanzaLimits.UNLIMITED, r -> { });
-        try {
-            parser.reader = factory().createXMLStreamReader(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
-            XmlElement element = parser.readContent(parser.firstStart());
-            while (parser.reader.hasNext()) {
-                if (parser.reader.next() == XMLStreamConstants.START_ELEMENT) {
+        try (StanzaReader one = new StanzaReader(InputStream.nullInputStream(), StanzaLimits.UNLIMITED, r -> { })) {
+            XmlElement element = one.parseWhole(xml.getBytes(StandardCharsets.UTF_8), Integer.MAX_VALUE);
+            while (one.reader.hasNext()) {
+                if (one.reader.next() == XMLStreamConstants.START_ELEMENT) {
                     throw new IllegalArgumentException("more than one element in: " + xml);
                 }
             }
             return element;
         } catch (IOException | XMLStreamException e) {
             throw new IllegalArgumentException("not a well-formed element: " + e.getMessage(), e);
-        } finally {
-            parser.close();
         }
     }
 
@@ -112,15 +107,28 @@ final class StanzaReader implements AutoCloseable {
      * Reads up to the end of the stream's root start tag ({@code <stream:stream ...>}).
      *
      * @return the root element with its attributes and no content
+     * @throws IOException when the header is not a well-formed start tag within {@code max-stanza-size}
      */
     XmlElement readHeader() throws IOException {
-        byte[] tag = framer.header();
-        XmlElement header = startTagElement(tag, tag.length);
-        if (header == null) {
-            throw new IOException("malformed XML in the stream header: "
-                    + new String(tag, 0, Math.min(tag.length, 200), StandardCharsets.UTF_8));
+        if (framer.next(true) == Framer.TOO_LARGE) {
+            throw new IOException("the stream header is larger than max-stanza-size (" + limits.maxBytes() + " bytes)");
         }
-        return header;
+        root = Arrays.copyOf(framer.frame, framer.length);
+        try {
+            return startParser();
+        } catch (XMLStreamException | RuntimeException e) {
+            throw new IOException("malformed XML in the stream header: "
+                    + new String(root, 0, Math.min(root.length, 200), StandardCharsets.UTF_8), e);
+        }
+    }
+
+    /** A new parser, which reads the stream header again as its root; returns that header. */
+    private XmlElement startParser() throws XMLStreamException, IOException {
+        close();
+        framer.set(root, root.length);
+        framer.total = 0;
+        reader = factory().createXMLStreamReader(framer, "UTF-8");
+        return firstStart().build();
     }
 
     /**
@@ -129,99 +137,76 @@ final class StanzaReader implements AutoCloseable {
      * stanzas over a limit, after they have been handed to the {@code refused} callback.
      *
      * @throws EOFException when the connection ends inside the stream
+     * @throws IOException  when a stanza within the limits is not well-formed, or holds a DTD
      */
     XmlElement next() throws IOException {
         while (!ended) {
-            switch (framer.next()) {
-                case Framer.END -> ended = true;
-                case Framer.TOO_LARGE -> refused.accept(new StanzaLimits.Refused(framer.topTagEnd > 0
-                        ? startTagElement(framer.frame, framer.topTagEnd) : null, firstViolation(framer.frame, framer.frameLength)));
-                default -> {
-                    XmlElement stanza = null;
-                    try {
-                        stanza = parseFrame(framer.frame, framer.frameLength);
-                    } catch (IOException e) {
-                        if (violation == null) {
-                            throw e;
-                        }
-                        // Over a limit before it went wrong: refused like any other (the frame is whole).
-                    }
-                    if (violation == null) {
-                        return stanza;
-                    }
-                    refused.accept(new StanzaLimits.Refused(stanza != null ? stanza.withoutContent()
-                            : framer.topTagEnd > 0 ? startTagElement(framer.frame, framer.topTagEnd) : null, violation));
+            int kind = framer.next(false);
+            if (kind == Framer.END) {
+                ended = true;
+            } else if (kind == Framer.TOO_LARGE) {
+                // Its first max-stanza-size bytes, parsed alone: the start tag and any other limit before the cut.
+                StanzaReader probe = new StanzaReader(InputStream.nullInputStream(), limits, r -> { });
+                XmlElement stanza = probe.refusedStart(framer.frame, framer.length);
+                refused.accept(new StanzaLimits.Refused(stanza, probe.violation != null ? probe.violation : StanzaLimits.Violation.TOO_LARGE));
+            } else {
+                XmlElement stanza = parseFrame();
+                if (violation == null) {
+                    return stanza;
                 }
+                refused.accept(new StanzaLimits.Refused(startTag(), violation));
             }
         }
         return null;
     }
 
-    /** Parses one framed stanza with the long-lived parser (replaced now and then, see the class comment). */
-    private XmlElement parseFrame(byte[] bytes, int length) throws IOException {
+    /** Parses the framed stanza with the long-lived parser; on a limit, returns null with {@link #violation} set. */
+    private XmlElement parseFrame() throws IOException {
         try {
-            if (reader == null || frames.total > RECYCLE_BYTES) {
-                close();
-                frames.total = 0;
-                frames.set(ROOT, ROOT.length);
-                reader = factory().createXMLStreamReader(frames, "UTF-8");
-                firstStart();
+            if (reader == null || framer.total > RECYCLE_BYTES) {
+                startParser();
             }
-            frames.set(bytes, length);
+            framer.set(framer.frame, framer.length);
             violation = null;
-            while (true) {
-                int event = reader.next();
-                if (event == XMLStreamConstants.START_ELEMENT) {
-                    return readContent(start());
-                }
-                if (event != XMLStreamConstants.SPACE && event != XMLStreamConstants.CHARACTERS
-                        && event != XMLStreamConstants.COMMENT && event != XMLStreamConstants.PROCESSING_INSTRUCTION) {
-                    throw new IOException("malformed XML: unexpected event " + event + " at a stanza's start");
+            open.clear();
+            int event;
+            while ((event = reader.next()) != XMLStreamConstants.START_ELEMENT) {
+                if (event == XMLStreamConstants.END_ELEMENT || event == XMLStreamConstants.END_DOCUMENT) {
+                    throw new XMLStreamException("unexpected event " + event + " at a stanza's start");
                 }
             }
-        } catch (XMLStreamException | RuntimeException e) {
-            // The parser is left in an unknown state: the next stanza starts a new one.
-            close();
+            return readContent(start());
+        } catch (XMLStreamException | RuntimeException | IOException e) {
+            close(); // left in an unknown state: the next stanza starts a new parser
+            if (violation != null) {
+                return null; // over a limit before it went wrong: refused like any other (the frame is whole)
+            }
             throw e instanceof IOException io ? io : new IOException("malformed XML: "
                     + String.valueOf(e.getMessage()).replace('\n', ' '), e);
         }
     }
 
-    /**
-     * The limit a stanza over the size went over first: another one, if its first
-     * {@code max-stanza-size} bytes (all that was kept of it) already went over it; else the size.
-     */
-    private StanzaLimits.Violation firstViolation(byte[] prefix, int length) {
-        StanzaReader probe = new StanzaReader(InputStream.nullInputStream(), limits, r -> { });
-        try {
-            probe.reader = factory().createXMLStreamReader(new ByteArrayInputStream(prefix, 0, length));
-            probe.readContent(probe.firstStart());
-        } catch (XMLStreamException | IOException | RuntimeException cut) {
-            // where the stanza was cut off, or not well-formed: the events before it are what counts
-        } finally {
-            probe.close();
-        }
-        return probe.violation != null ? probe.violation : StanzaLimits.Violation.TOO_LARGE;
+    /** Parses {@code length} bytes holding one element (or its beginning) with a parser of its own. */
+    private XmlElement parseWhole(byte[] bytes, int length) throws XMLStreamException, IOException {
+        reader = factory().createXMLStreamReader(new ByteArrayInputStream(bytes, 0, Math.min(length, bytes.length)));
+        return readContent(firstStart());
     }
 
-    /** A start tag's bytes as an element without content, or null when they are not well-formed. */
-    private static XmlElement startTagElement(byte[] bytes, int length) {
-        // <name attr='v'> becomes <name attr='v'/>: a document of its own.
-        boolean selfClosed = length >= 2 && bytes[length - 2] == '/';
-        byte[] doc = Arrays.copyOf(bytes, selfClosed ? length : length + 1);
-        if (!selfClosed) {
-            doc[length - 1] = '/';
-            doc[length] = '>';
-        }
-        StanzaReader one = new StanzaReader(InputStream.nullInputStream(), StanzaLimits.UNLIMITED, r -> { });
+    /** The start tag of a stanza cut off at {@code length} bytes, or null when it is not within them. */
+    private XmlElement refusedStart(byte[] bytes, int length) {
         try {
-            one.reader = factory().createXMLStreamReader(new ByteArrayInputStream(doc));
-            return one.firstStart().build();
-        } catch (XMLStreamException | IOException | RuntimeException e) {
-            return null;
+            parseWhole(bytes, length);
+        } catch (XMLStreamException | IOException | RuntimeException cut) {
+            // where the stanza was cut off: the events before it are what counts
         } finally {
-            one.close();
+            close();
         }
+        return startTag();
+    }
+
+    /** The start tag of the stanza just parsed (the first element opened), or null when none was. */
+    private XmlElement startTag() {
+        return open.isEmpty() ? null : open.peekLast().build().withoutContent();
     }
 
     private XmlElement.Builder firstStart() throws XMLStreamException, IOException {
@@ -240,12 +225,10 @@ final class StanzaReader implements AutoCloseable {
     /** Reads the content and end tag of the element whose start tag was just read. */
     private XmlElement readContent(XmlElement.Builder top) throws XMLStreamException, IOException {
         // Iterative: nesting depth is up to the peer and must not be able to overflow our stack.
-        ArrayDeque<XmlElement.Builder> open = this.open;
         open.clear();
         open.push(top);
         while (true) {
-            int event = reader.next();
-            switch (event) {
+            switch (reader.next()) {
                 case XMLStreamConstants.START_ELEMENT -> {
                     XmlElement.Builder child = start();
                     if (open.size() >= limits.maxDepth()) {
@@ -254,16 +237,17 @@ final class StanzaReader implements AutoCloseable {
                     open.push(child);
                 }
                 case XMLStreamConstants.END_ELEMENT -> {
-                    XmlElement done = open.pop().build();
-                    if (open.isEmpty()) {
-                        return done;
+                    if (open.size() == 1) {
+                        return open.peek().build();
                     }
+                    XmlElement done = open.pop().build();
                     open.peek().child(done);
                 }
                 case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
                         open.peek().text(reader.getTextCharacters(), reader.getTextStart(), reader.getTextLength());
-                case XMLStreamConstants.DTD, XMLStreamConstants.ENTITY_REFERENCE,
-                        XMLStreamConstants.ENTITY_DECLARATION -> throw forbidden(event);
+                case XMLStreamConstants.DTD -> throw forbidden(XMLStreamConstants.DTD);
+                case XMLStreamConstants.ENTITY_REFERENCE, XMLStreamConstants.ENTITY_DECLARATION ->
+                        throw forbidden(XMLStreamConstants.ENTITY_REFERENCE);
                 case XMLStreamConstants.END_DOCUMENT -> throw new EOFException("the connection ended inside an element");
                 default -> {
                     // comments and processing instructions carry nothing a stanza needs
@@ -323,19 +307,191 @@ final class StanzaReader implements AutoCloseable {
     }
 
     /**
-     * What the parser reads: the bytes of the current stanza, nothing more. The parser never asks
-     * beyond a stanza's end tag before it is given the next; if it ever did, it gets an error
-     * (which ends the stream) rather than a wait on the socket.
+     * Finds where each top-level element ends, on the raw bytes, and holds it to the size limit;
+     * as an input stream it is what the parser reads: the bytes of the current stanza, nothing
+     * more (were the parser ever to ask beyond them, it would get an error, which ends the stream,
+     * rather than a wait on the socket). UTF-8 never uses a byte below 0x80 inside a multi-byte
+     * character, so looking for {@code < > / ' " ! ? - ]} byte by byte is exact. Well-formedness
+     * is the parser's job; this only has to agree with it on where a well-formed element ends.
      */
-    private static final class FrameInput extends InputStream {
-        private byte[] bytes = new byte[0];
+    static final class Framer extends InputStream {
+        static final int ELEMENT = 0;
+        static final int TOO_LARGE = 1;
+        static final int END = 2;
+
+        private final InputStream in;
+        private final int maxBytes;
+        private final byte[] buf = new byte[16 * 1024];
         private int pos;
+        private int limit;
+        /** The current element's bytes (up to {@code length}); reused, grown up to the size limit. */
+        byte[] frame = new byte[4096];
+        int length;
+        /** The element outgrew the size limit: nothing more of it is kept. */
+        private boolean tooLarge;
+        /** What the parser reads: {@code source[at, end)}; and how much it has been given since it was new. */
+        private byte[] source;
+        private int at;
         private int end;
         long total;
 
-        void set(byte[] b, int length) {
-            bytes = b;
+        Framer(InputStream in, int maxBytes) {
+            this.in = in;
+            this.maxBytes = maxBytes;
+        }
+
+        /**
+         * Frames the next top-level element, skipping what comes before it: {@link #ELEMENT},
+         * {@link #TOO_LARGE} or the {@link #END} of the stream; for the stream header, only its
+         * start tag.
+         */
+        int next(boolean header) throws IOException {
+            while (true) {
+                int b = read("between stanzas");
+                if (b != '<') {
+                    if (header && b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                        throw new IOException("malformed XML: text before the stream header");
+                    }
+                    continue; // whitespace (keepalives) or stray text between stanzas carries nothing
+                }
+                int c = read("between stanzas");
+                if (c == '?') {
+                    until("?>", false);
+                } else if (c == '!') {
+                    bang(read("in a declaration"), false, header);
+                } else if (c == '/' && !header) {
+                    until(">", false);
+                    return END;
+                } else {
+                    length = 0;
+                    tooLarge = false;
+                    keep('<');
+                    keep(c);
+                    boolean empty = startTag(c);
+                    if (header && empty) {
+                        throw new IOException("malformed XML: the stream header closes itself");
+                    }
+                    for (int depth = empty || header ? 0 : 1; depth > 0; ) {
+                        depth = content(depth);
+                    }
+                    return tooLarge ? TOO_LARGE : ELEMENT;
+                }
+            }
+        }
+
+        /** Copies a start tag after its {@code <} and first byte {@code c}; true when it is {@code <name/>}. */
+        private boolean startTag(int c) throws IOException {
+            int last = 0;
+            while (true) { // quoted values may hold any of '/', '>', '<'
+                if (c == '\'' || c == '"') {
+                    copyTo(c);
+                } else if (c == '>') {
+                    return last == '/';
+                }
+                last = c;
+                c = read("inside a start tag");
+                keep(c);
+            }
+        }
+
+        /** Copies content at {@code depth} up to and including the next tag; returns the depth after it. */
+        private int content(int depth) throws IOException {
+            copyTo('<'); // text, copied in runs
+            int c = read("inside an element");
+            keep(c);
+            if (c == '/') {
+                copyTo('>');
+                return depth - 1;
+            } else if (c == '!') {
+                int d = read("inside an element");
+                keep(d);
+                bang(d, true, false);
+                return depth;
+            } else if (c == '?') {
+                until("?>", true);
+                return depth;
+            }
+            return startTag(c) ? depth : depth + 1;
+        }
+
+        /** After {@code <!}: a comment, or a CDATA section inside an element; anything else is a DTD. */
+        private void bang(int c, boolean keep, boolean prolog) throws IOException {
+            if (c == '-') {
+                until("-->", keep);
+            } else if (c == '[' && !prolog) {
+                until("]]>", keep);
+            } else {
+                throw new IOException("the peer sent a DTD, which XMPP forbids (RFC 6120 11.1)");
+            }
+        }
+
+        private void keep(int b) {
+            if (length < maxBytes) {
+                if (length == frame.length) {
+                    frame = Arrays.copyOf(frame, Math.min(maxBytes, length * 2));
+                }
+                frame[length++] = (byte) b;
+            } else {
+                tooLarge = true; // the first max-stanza-size bytes stay (see next())
+            }
+        }
+
+        /** Copies input up to and including the next {@code stop} byte, a buffer's run at a time. */
+        private void copyTo(int stop) throws IOException {
+            while (true) {
+                if (pos == limit && !fill()) {
+                    throw new EOFException("the connection ended inside an element");
+                }
+                int i = pos;
+                while (i < limit && buf[i] != stop) {
+                    i++;
+                }
+                int to = i < limit ? i + 1 : limit;
+                int n = Math.min(to - pos, maxBytes - length);
+                if (length + n > frame.length) {
+                    frame = Arrays.copyOf(frame, Math.min(maxBytes, Math.max(length + n, frame.length * 2)));
+                }
+                System.arraycopy(buf, pos, frame, length, n);
+                length += n;
+                tooLarge |= n < to - pos;
+                pos = to;
+                if (i < limit) {
+                    return;
+                }
+            }
+        }
+
+        private void until(String end, boolean keep) throws IOException {
+            for (int matched = 0; matched < end.length(); ) {
+                int b = read(keep ? "inside an element" : "between stanzas");
+                if (keep) {
+                    keep(b);
+                }
+                matched = b == end.charAt(matched) ? matched + 1 : (b == end.charAt(0) ? 1 : 0);
+            }
+        }
+
+        private int read(String where) throws IOException {
+            if (pos == limit && !fill()) {
+                throw new EOFException("the connection ended " + where);
+            }
+            return buf[pos++] & 0xff;
+        }
+
+        private boolean fill() throws IOException {
+            int n;
+            do {
+                n = in.read(buf, 0, buf.length);
+            } while (n == 0);
             pos = 0;
+            limit = Math.max(n, 0);
+            return n > 0;
+        }
+
+        /** Gives the parser {@code bytes[0, length)} to read next. */
+        void set(byte[] bytes, int length) {
+            source = bytes;
+            at = 0;
             end = length;
             total += length;
         }
@@ -351,256 +507,13 @@ final class StanzaReader implements AutoCloseable {
             if (len == 0) {
                 return 0;
             }
-            if (pos >= end) {
+            if (at >= end) {
                 throw new IOException("the XML parser read past the end of a stanza");
             }
-            int n = Math.min(len, end - pos);
-            System.arraycopy(bytes, pos, b, off, n);
-            pos += n;
+            int n = Math.min(len, end - at);
+            System.arraycopy(source, at, b, off, n);
+            at += n;
             return n;
-        }
-    }
-
-    /**
-     * Finds where each top-level element ends, on the raw bytes, and holds it to the size limit.
-     * UTF-8 never uses a byte below 0x80 inside a multi-byte character, so looking for
-     * {@code < > / ' " ! ?} byte by byte is exact. Well-formedness is the parser's job; this only
-     * has to agree with it on where a well-formed element ends.
-     */
-    static final class Framer {
-        static final int ELEMENT = 0;
-        static final int TOO_LARGE = 1;
-        static final int END = 2;
-
-        private final InputStream in;
-        private final int maxBytes;
-        private final byte[] buf = new byte[16 * 1024];
-        private int pos;
-        private int limit;
-
-        /** The current element's bytes (up to {@code frameLength}); reused, grown up to the size limit. */
-        byte[] frame = new byte[4096];
-        int frameLength;
-        /** Where the top-level start tag ends in {@link #frame} (exclusive), or -1 while it is incomplete or was not kept. */
-        int topTagEnd;
-        /** The element outgrew the size limit: nothing more of it is kept. */
-        private boolean tooLarge;
-
-        Framer(InputStream in, int maxBytes) {
-            this.in = in;
-            this.maxBytes = maxBytes;
-        }
-
-        /** Reads the prolog and the root start tag; returns the tag's bytes. */
-        byte[] header() throws IOException {
-            while (true) {
-                if (skipSpace() != '<') {
-                    throw new IOException("malformed XML: text before the stream header");
-                }
-                int c = peek("before the stream header");
-                if (c == '?') {
-                    skipUntil("?>");
-                } else if (c == '!') {
-                    skipBang(true);
-                } else {
-                    beginFrame();
-                    if (startTag()) {
-                        throw new IOException("malformed XML: the stream header closes itself");
-                    }
-                    if (tooLarge) {
-                        throw new IOException("the stream header is larger than max-stanza-size (" + maxBytes + " bytes)");
-                    }
-                    return Arrays.copyOf(frame, frameLength);
-                }
-            }
-        }
-
-        /** Frames the next top-level element: {@link #ELEMENT}, {@link #TOO_LARGE} or {@link #END} of the stream. */
-        int next() throws IOException {
-            while (true) {
-                if (skipSpace() != '<') {
-                    continue; // stray text between stanzas carries nothing
-                }
-                int c = peek("between stanzas");
-                if (c == '/') {
-                    skipUntil(">");
-                    return END;
-                } else if (c == '?') {
-                    skipUntil("?>");
-                } else if (c == '!') {
-                    skipBang(false);
-                } else {
-                    beginFrame();
-                    int depth = startTag() ? 0 : 1;
-                    topTagEnd = tooLarge ? -1 : frameLength;
-                    while (depth > 0) {
-                        depth = content(depth);
-                    }
-                    return tooLarge ? TOO_LARGE : ELEMENT;
-                }
-            }
-        }
-
-        private void beginFrame() {
-            frameLength = 0;
-            topTagEnd = -1;
-            tooLarge = false;
-            frame[frameLength++] = '<'; // read already (max-stanza-size is at least 1024)
-        }
-
-        /** Keeps {@code buf[from, to)} in the frame, up to the size limit. */
-        private void keep(int from, int to) {
-            if (tooLarge) {
-                return;
-            }
-            int n = to - from;
-            if (frameLength + n > maxBytes) {
-                tooLarge = true;
-                n = maxBytes - frameLength; // the first max-stanza-size bytes are kept (see firstViolation)
-            }
-            if (frameLength + n > frame.length) {
-                frame = Arrays.copyOf(frame, Math.min(maxBytes, Math.max(frameLength + n, frame.length * 2)));
-            }
-            System.arraycopy(buf, from, frame, frameLength, n);
-            frameLength += n;
-        }
-
-        /**
-         * Copies input up to and including the next {@code stop} byte into the frame, a buffer's
-         * run at a time (text and attribute values: most of a stanza).
-         */
-        private void copyTo(int stop, String where) throws IOException {
-            while (true) {
-                if (pos == limit && !fill()) {
-                    throw new EOFException("the connection ended " + where);
-                }
-                int i = pos;
-                while (i < limit && buf[i] != stop) {
-                    i++;
-                }
-                boolean found = i < limit;
-                int end = found ? i + 1 : limit;
-                keep(pos, end);
-                pos = end;
-                if (found) {
-                    return;
-                }
-            }
-        }
-
-        /** Reads a start tag after its {@code <}; returns whether it closes itself ({@code <name/>}). */
-        private boolean startTag() throws IOException {
-            int last = 0;
-            while (true) {
-                int b = read("inside a start tag");
-                keep(pos - 1, pos);
-                if (b == '\'' || b == '"') {
-                    copyTo(b, "inside an attribute value");
-                } else if (b == '>') {
-                    return last == '/';
-                }
-                last = b;
-            }
-        }
-
-        /** Reads content at {@code depth} up to and including the next tag; returns the depth after it. */
-        private int content(int depth) throws IOException {
-            copyTo('<', "inside an element"); // text, copied in runs
-            int c = read("inside an element");
-            keep(pos - 1, pos);
-            if (c == '/') {
-                copyTo('>', "inside an end tag");
-                return depth - 1;
-            }
-            if (c == '!') {
-                int d = read("inside an element");
-                keep(pos - 1, pos);
-                if (d == '-') {
-                    copyUntil("-->");
-                } else if (d == '[') {
-                    copyUntil("]]>");
-                } else {
-                    throw forbiddenDtd();
-                }
-                return depth;
-            }
-            if (c == '?') {
-                copyUntil("?>");
-                return depth;
-            }
-            return startTag() ? depth : depth + 1;
-        }
-
-        /** After {@code <} outside any element: a comment, or a DTD, which XMPP forbids. */
-        private void skipBang(boolean prolog) throws IOException {
-            pos++; // the '!'
-            int c = read("in a declaration");
-            if (c == '-') {
-                skipUntil("-->");
-            } else if (c == '[' && !prolog) {
-                skipUntil("]]>");
-            } else {
-                throw forbiddenDtd();
-            }
-        }
-
-        private static IOException forbiddenDtd() {
-            return new IOException("the peer sent a DTD, which XMPP forbids (RFC 6120 11.1)");
-        }
-
-        private void copyUntil(String end) throws IOException {
-            until(end, true);
-        }
-
-        private void skipUntil(String end) throws IOException {
-            until(end, false);
-        }
-
-        private void until(String end, boolean copy) throws IOException {
-            int matched = 0;
-            while (matched < end.length()) {
-                int b = read(copy ? "inside an element" : "between stanzas");
-                if (copy) {
-                    keep(pos - 1, pos);
-                }
-                matched = b == end.charAt(matched) ? matched + 1 : (b == end.charAt(0) ? 1 : 0);
-            }
-        }
-
-        /** The next byte that is not whitespace. */
-        private int skipSpace() throws IOException {
-            while (true) {
-                int b = read("without closing the stream");
-                if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                    return b;
-                }
-            }
-        }
-
-        private int peek(String where) throws IOException {
-            int b = read(where);
-            pos--;
-            return b;
-        }
-
-        private int read(String where) throws IOException {
-            if (pos == limit && !fill()) {
-                throw new EOFException("the connection ended " + where);
-            }
-            return buf[pos++] & 0xff;
-        }
-
-        private boolean fill() throws IOException {
-            int n;
-            do {
-                n = in.read(buf, 0, buf.length);
-            } while (n == 0);
-            if (n < 0) {
-                return false;
-            }
-            pos = 0;
-            limit = n;
-            return true;
         }
     }
 }

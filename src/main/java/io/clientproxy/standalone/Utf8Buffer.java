@@ -2,19 +2,26 @@ package io.clientproxy.standalone;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * Outgoing bytes not yet handed to the socket: text is encoded into it as UTF-8 and written out
  * in one call when the stream decides to. Encodes as {@code OutputStreamWriter} with UTF-8 does
- * (a lone surrogate becomes {@code '?'}), without the intermediate strings and the encoder's
- * buffers. Not thread-safe: the stream's write lock guards it.
+ * (the same encoder: a lone surrogate becomes {@code '?'}), without its intermediate buffers.
+ * Not thread-safe: the stream's write lock guards it.
  */
 final class Utf8Buffer {
-    /** What the buffers start with and shrink back to after a large stanza. */
+    /** What the buffers start with and shrink back to after a large stanza, in bytes and chars. */
     private static final int INITIAL = 8 * 1024;
     private static final int KEEP_AT_MOST = 64 * 1024;
 
+    private final CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
+            .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
     private byte[] bytes = new byte[INITIAL];
     private int size;
     private char[] chars = new char[INITIAL];
@@ -29,48 +36,21 @@ final class Utf8Buffer {
         if (chars.length < n) {
             chars = new char[Math.max(n, chars.length * 2)];
         }
-        if (text instanceof StringBuilder sb) {
-            sb.getChars(0, n, chars, 0);
-        } else if (text instanceof String s) {
+        // The encoder's fast path needs arrays on both sides.
+        if (text instanceof String s) {
             s.getChars(0, n, chars, 0);
+        } else if (text instanceof StringBuilder sb) {
+            sb.getChars(0, n, chars, 0);
         } else {
-            for (int i = 0; i < n; i++) {
-                chars[i] = text.charAt(i);
-            }
+            text.toString().getChars(0, n, chars, 0);
         }
-        ensure(size + 3 * n); // at most 3 bytes per char (a pair of surrogates takes 4 for 2)
-        char[] c = chars;
-        byte[] b = bytes;
-        int at = size;
-        int i = 0;
-        // ASCII, by far the most common, first.
-        while (i < n && c[i] < 0x80) {
-            b[at++] = (byte) c[i++];
+        if (size + 3 * n > bytes.length) { // at most 3 bytes per char (a pair of surrogates takes 4 for 2)
+            bytes = Arrays.copyOf(bytes, Math.max(size + 3 * n, bytes.length * 2));
         }
-        while (i < n) {
-            char ch = c[i++];
-            if (ch < 0x80) {
-                b[at++] = (byte) ch;
-            } else if (ch < 0x800) {
-                b[at++] = (byte) (0xC0 | (ch >> 6));
-                b[at++] = (byte) (0x80 | (ch & 0x3F));
-            } else if (Character.isSurrogate(ch)) {
-                if (Character.isHighSurrogate(ch) && i < n && Character.isLowSurrogate(c[i])) {
-                    int cp = Character.toCodePoint(ch, c[i++]);
-                    b[at++] = (byte) (0xF0 | (cp >> 18));
-                    b[at++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                    b[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                    b[at++] = (byte) (0x80 | (cp & 0x3F));
-                } else {
-                    b[at++] = '?';
-                }
-            } else {
-                b[at++] = (byte) (0xE0 | (ch >> 12));
-                b[at++] = (byte) (0x80 | ((ch >> 6) & 0x3F));
-                b[at++] = (byte) (0x80 | (ch & 0x3F));
-            }
-        }
-        size = at;
+        ByteBuffer out = ByteBuffer.wrap(bytes, size, bytes.length - size);
+        encoder.reset().encode(CharBuffer.wrap(chars, 0, n), out, true);
+        encoder.flush(out);
+        size = out.position();
         if (chars.length > KEEP_AT_MOST) {
             chars = new char[INITIAL];
         }
@@ -91,11 +71,5 @@ final class Utf8Buffer {
     /** The bytes so far (tests). */
     byte[] toByteArray() {
         return Arrays.copyOf(bytes, size);
-    }
-
-    private void ensure(int capacity) {
-        if (capacity > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(capacity, bytes.length * 2));
-        }
     }
 }
