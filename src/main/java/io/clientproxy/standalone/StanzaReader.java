@@ -26,31 +26,30 @@ import javax.xml.stream.XMLStreamReader;
  * for days. DTDs are refused and entities never resolved: XMPP forbids both (RFC 6120 11.1).
  *
  * <p>The {@link StanzaLimits} hold per stanza. Depth, attributes and name length are checked on
- * the parsed events: a stanza over one is read to its end and not kept. Size needs more: a parser
- * keeps a whole start tag (every attribute value, every name) before it reports it, and cannot go
- * on once it has refused input, so it could neither skip an oversized start tag nor bound the
- * memory it takes. A small {@link Framer} finds where each stanza ends on the raw bytes and hands
- * the parser only stanzas within {@code max-stanza-size}; a larger one is skipped to its end
- * unparsed, its first {@code max-stanza-size} bytes kept to name the limit it went over first.
- * Either way the stanza goes to the {@code refused} callback with its own start tag, so that a
- * request can still be answered, and the stream goes on.
+ * the parsed events: a stanza over one is read to its end and not kept. Size needs more, since a
+ * parser keeps a whole start tag (every value, every name) before it reports it, and cannot go on
+ * after refusing input: the parser reads through a {@link Framer}, which finds where each stanza
+ * ends on the raw bytes and gives it no more than {@code max-stanza-size} bytes of one; the rest of
+ * a larger one is skipped unparsed and the parser replaced. Either way the stanza goes to the
+ * {@code refused} callback with its own start tag (when that was within the limits), so that a
+ * request can still be answered, and the limit it went over first; and the stream goes on.
  *
- * <p>The parser is replaced every {@link #RECYCLE_BYTES} (at a stanza boundary): its table of
- * every name it has seen grows for as long as one document lasts.
+ * <p>The parser is also replaced every {@link #RECYCLE_BYTES} (at a stanza boundary): its table
+ * of every name it has seen grows for as long as one document lasts.
  *
  * <p>Used by one thread at a time.
  */
 final class StanzaReader implements AutoCloseable {
     /** Input after which the parser is replaced by a fresh one (at the next stanza boundary), in bytes. */
     static final int RECYCLE_BYTES = 8 * 1024 * 1024;
+    /** The root a replacement parser reads the next stanzas inside (the real header has been read). */
+    private static final byte[] ROOT = "<stanzas>".getBytes(StandardCharsets.US_ASCII);
 
     private final Framer framer;
     private final StanzaLimits limits;
     private final Consumer<StanzaLimits.Refused> refused;
     /** The elements open inside the stanza being read, the stanza itself last; reused. */
     private final ArrayDeque<XmlElement.Builder> open = new ArrayDeque<>();
-    /** The stream header's start tag: the root each new parser reads stanzas inside. */
-    private byte[] root;
     private XMLStreamReader reader;
     /** The first limit the stanza being parsed went over, or null. */
     private StanzaLimits.Violation violation;
@@ -69,14 +68,15 @@ final class StanzaReader implements AutoCloseable {
         this.refused = refused;
     }
 
-    private static XMLInputFactory factory() {
+    /** A parser of its own for each input: Woodstox's, namespace-unaware, without DTDs. */
+    private static XMLStreamReader parser(InputStream in) throws XMLStreamException {
         // Woodstox's own class, not XMLInputFactory.newFactory(): nothing on the class path can swap
         // it, and this jar registers no StAX provider for anyone else (Tigase keeps its own).
         WstxInputFactory f = new WstxInputFactory();
         f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, false);
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        // Per element and per text: bounded by the framed stanza itself (max-stanza-size).
+        // Per element and per text: bounded by the stanza itself (max-stanza-size).
         for (String perElement : new String[] {WstxInputProperties.P_MAX_ATTRIBUTES_PER_ELEMENT,
                 WstxInputProperties.P_MAX_ATTRIBUTE_SIZE, WstxInputProperties.P_MAX_TEXT_LENGTH,
                 WstxInputProperties.P_MAX_ELEMENT_DEPTH, WstxInputProperties.P_MAX_CHILDREN_PER_ELEMENT}) {
@@ -85,13 +85,14 @@ final class StanzaReader implements AutoCloseable {
         // Over the whole document: off.
         f.setProperty(WstxInputProperties.P_MAX_ELEMENT_COUNT, Long.MAX_VALUE);
         f.setProperty(WstxInputProperties.P_MAX_CHARACTERS, Long.MAX_VALUE);
-        return f;
+        return f.createXMLStreamReader(in, "UTF-8");
     }
 
     /** Parses a string holding exactly one element (tests, tools; trusted input, no limits of ours). */
     static XmlElement parseElement(String xml) {
         try (StanzaReader one = new StanzaReader(InputStream.nullInputStream(), StanzaLimits.UNLIMITED, r -> { })) {
-            XmlElement element = one.parseWhole(xml.getBytes(StandardCharsets.UTF_8), Integer.MAX_VALUE);
+            one.reader = parser(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+            XmlElement element = one.readContent(one.firstStart());
             while (one.reader.hasNext()) {
                 if (one.reader.next() == XMLStreamConstants.START_ELEMENT) {
                     throw new IllegalArgumentException("more than one element in: " + xml);
@@ -110,25 +111,19 @@ final class StanzaReader implements AutoCloseable {
      * @throws IOException when the header is not a well-formed start tag within {@code max-stanza-size}
      */
     XmlElement readHeader() throws IOException {
-        if (framer.next(true) == Framer.TOO_LARGE) {
-            throw new IOException("the stream header is larger than max-stanza-size (" + limits.maxBytes() + " bytes)");
-        }
-        root = Arrays.copyOf(framer.frame, framer.length);
+        framer.next(true);
         try {
-            return startParser();
+            reader = parser(framer);
+            XmlElement header = firstStart().build();
+            if (framer.selfClosed) {
+                throw new IOException("malformed XML: the stream header closes itself");
+            }
+            return header;
         } catch (XMLStreamException | RuntimeException e) {
-            throw new IOException("malformed XML in the stream header: "
-                    + new String(root, 0, Math.min(root.length, 200), StandardCharsets.UTF_8), e);
+            throw framer.failure != null ? framer.failure : new IOException(framer.tooLarge
+                    ? "the stream header is larger than max-stanza-size (" + limits.maxBytes() + " bytes)"
+                    : "malformed XML in the stream header: " + String.valueOf(e.getMessage()).replace('\n', ' '), e);
         }
-    }
-
-    /** A new parser, which reads the stream header again as its root; returns that header. */
-    private XmlElement startParser() throws XMLStreamException, IOException {
-        close();
-        framer.set(root, root.length);
-        framer.total = 0;
-        reader = factory().createXMLStreamReader(framer, "UTF-8");
-        return firstStart().build();
     }
 
     /**
@@ -141,34 +136,32 @@ final class StanzaReader implements AutoCloseable {
      */
     XmlElement next() throws IOException {
         while (!ended) {
-            int kind = framer.next(false);
-            if (kind == Framer.END) {
+            if (!framer.next(false)) {
                 ended = true;
-            } else if (kind == Framer.TOO_LARGE) {
-                // Its first max-stanza-size bytes, parsed alone: the start tag and any other limit before the cut.
-                StanzaReader probe = new StanzaReader(InputStream.nullInputStream(), limits, r -> { });
-                XmlElement stanza = probe.refusedStart(framer.frame, framer.length);
-                refused.accept(new StanzaLimits.Refused(stanza, probe.violation != null ? probe.violation : StanzaLimits.Violation.TOO_LARGE));
             } else {
-                XmlElement stanza = parseFrame();
+                XmlElement stanza = parseStanza();
                 if (violation == null) {
                     return stanza;
                 }
-                refused.accept(new StanzaLimits.Refused(startTag(), violation));
+                refused.accept(new StanzaLimits.Refused(open.isEmpty() ? null
+                        : open.peekLast().build().withoutContent(), violation));
             }
         }
         return null;
     }
 
-    /** Parses the framed stanza with the long-lived parser; on a limit, returns null with {@link #violation} set. */
-    private XmlElement parseFrame() throws IOException {
+    /** Parses the stanza the framer is at; on a limit, returns null with {@link #violation} set. */
+    private XmlElement parseStanza() throws IOException {
+        violation = null;
+        open.clear();
         try {
             if (reader == null || framer.total > RECYCLE_BYTES) {
-                startParser();
+                close();
+                framer.prefix = ROOT;
+                framer.total = 0;
+                reader = parser(framer);
+                firstStart();
             }
-            framer.set(framer.frame, framer.length);
-            violation = null;
-            open.clear();
             int event;
             while ((event = reader.next()) != XMLStreamConstants.START_ELEMENT) {
                 if (event == XMLStreamConstants.END_ELEMENT || event == XMLStreamConstants.END_DOCUMENT) {
@@ -178,35 +171,19 @@ final class StanzaReader implements AutoCloseable {
             return readContent(start());
         } catch (XMLStreamException | RuntimeException | IOException e) {
             close(); // left in an unknown state: the next stanza starts a new parser
-            if (violation != null) {
-                return null; // over a limit before it went wrong: refused like any other (the frame is whole)
+            if (framer.failure != null) {
+                throw framer.failure; // the connection, not the XML
             }
-            throw e instanceof IOException io ? io : new IOException("malformed XML: "
-                    + String.valueOf(e.getMessage()).replace('\n', ' '), e);
+            framer.skipRest(); // a stanza over a limit is refused, also when it is not well-formed
+            if (framer.tooLarge) {
+                over(StanzaLimits.Violation.TOO_LARGE); // unless it went over another limit before the cut
+            }
+            if (violation == null) {
+                throw e instanceof IOException io ? io : new IOException("malformed XML: "
+                        + String.valueOf(e.getMessage()).replace('\n', ' '), e);
+            }
+            return null;
         }
-    }
-
-    /** Parses {@code length} bytes holding one element (or its beginning) with a parser of its own. */
-    private XmlElement parseWhole(byte[] bytes, int length) throws XMLStreamException, IOException {
-        reader = factory().createXMLStreamReader(new ByteArrayInputStream(bytes, 0, Math.min(length, bytes.length)));
-        return readContent(firstStart());
-    }
-
-    /** The start tag of a stanza cut off at {@code length} bytes, or null when it is not within them. */
-    private XmlElement refusedStart(byte[] bytes, int length) {
-        try {
-            parseWhole(bytes, length);
-        } catch (XMLStreamException | IOException | RuntimeException cut) {
-            // where the stanza was cut off: the events before it are what counts
-        } finally {
-            close();
-        }
-        return startTag();
-    }
-
-    /** The start tag of the stanza just parsed (the first element opened), or null when none was. */
-    private XmlElement startTag() {
-        return open.isEmpty() ? null : open.peekLast().build().withoutContent();
     }
 
     private XmlElement.Builder firstStart() throws XMLStreamException, IOException {
@@ -245,9 +222,8 @@ final class StanzaReader implements AutoCloseable {
                 }
                 case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
                         open.peek().text(reader.getTextCharacters(), reader.getTextStart(), reader.getTextLength());
-                case XMLStreamConstants.DTD -> throw forbidden(XMLStreamConstants.DTD);
-                case XMLStreamConstants.ENTITY_REFERENCE, XMLStreamConstants.ENTITY_DECLARATION ->
-                        throw forbidden(XMLStreamConstants.ENTITY_REFERENCE);
+                case XMLStreamConstants.DTD, XMLStreamConstants.ENTITY_REFERENCE, XMLStreamConstants.ENTITY_DECLARATION ->
+                        throw forbidden(reader.getEventType());
                 case XMLStreamConstants.END_DOCUMENT -> throw new EOFException("the connection ended inside an element");
                 default -> {
                     // comments and processing instructions carry nothing a stanza needs
@@ -307,33 +283,39 @@ final class StanzaReader implements AutoCloseable {
     }
 
     /**
-     * Finds where each top-level element ends, on the raw bytes, and holds it to the size limit;
-     * as an input stream it is what the parser reads: the bytes of the current stanza, nothing
-     * more (were the parser ever to ask beyond them, it would get an error, which ends the stream,
-     * rather than a wait on the socket). UTF-8 never uses a byte below 0x80 inside a multi-byte
-     * character, so looking for {@code < > / ' " ! ? - ]} byte by byte is exact. Well-formedness
-     * is the parser's job; this only has to agree with it on where a well-formed element ends.
+     * What the parser reads: the stream, one top-level element at a time, found on the raw bytes
+     * as they are handed over. Never more than the current element (the parser gets an error if it
+     * asks, rather than a wait on the socket), nor more than {@code max-stanza-size} bytes of it.
+     * UTF-8 never uses a byte below 0x80 inside a multi-byte character, so looking for
+     * {@code < > / ' " ! ? - ]} byte by byte is exact. Well-formedness is the parser's job; this
+     * only has to agree with it on where a well-formed element ends.
      */
     static final class Framer extends InputStream {
-        static final int ELEMENT = 0;
-        static final int TOO_LARGE = 1;
-        static final int END = 2;
+        private static final int TEXT = 0, OPEN = 1, START_TAG = 2, QUOTED = 3, END_TAG = 4, BANG = 5, SPECIAL = 6;
 
         private final InputStream in;
         private final int maxBytes;
         private final byte[] buf = new byte[16 * 1024];
         private int pos;
         private int limit;
-        /** The current element's bytes (up to {@code length}); reused, grown up to the size limit. */
-        byte[] frame = new byte[4096];
-        int length;
-        /** The element outgrew the size limit: nothing more of it is kept. */
-        private boolean tooLarge;
-        /** What the parser reads: {@code source[at, end)}; and how much it has been given since it was new. */
-        private byte[] source;
-        private int at;
-        private int end;
+        /** Where the scan of the current element is: a state above, and what it needs. */
+        private int state;
+        private int depth;
+        private int last;
+        private int quote;
+        private String terminator;
+        private int matched;
+        private boolean headerOnly;
+        private boolean done;
+        /** Bytes of the current element scanned so far. */
+        private int size;
+        /** Given to the parser before the current element (a replacement parser's root). */
+        byte[] prefix;
         long total;
+        boolean selfClosed;
+        boolean tooLarge;
+        /** What reading the connection failed with, under the parser. */
+        IOException failure;
 
         Framer(InputStream in, int maxBytes) {
             this.in = in;
@@ -341,141 +323,199 @@ final class StanzaReader implements AutoCloseable {
         }
 
         /**
-         * Frames the next top-level element, skipping what comes before it: {@link #ELEMENT},
-         * {@link #TOO_LARGE} or the {@link #END} of the stream; for the stream header, only its
-         * start tag.
+         * Skips to the next top-level element (whitespace, stray text, comments, processing
+         * instructions); false at the end of the stream ({@code </stream:stream>}). For the
+         * stream header, the element is only its start tag.
          */
-        int next(boolean header) throws IOException {
+        boolean next(boolean header) throws IOException {
             while (true) {
-                int b = read("between stanzas");
+                int b = peek(0, "without closing the stream");
                 if (b != '<') {
                     if (header && b != ' ' && b != '\n' && b != '\r' && b != '\t') {
                         throw new IOException("malformed XML: text before the stream header");
                     }
-                    continue; // whitespace (keepalives) or stray text between stanzas carries nothing
+                    pos++; // whitespace (keepalives) or stray text between stanzas carries nothing
+                    continue;
                 }
-                int c = read("between stanzas");
-                if (c == '?') {
-                    until("?>", false);
+                int c = peek(1, "between stanzas");
+                if (c == '/' && !header) {
+                    skip(">");
+                    return false;
+                } else if (c == '?') {
+                    pos += 2;
+                    skip("?>");
                 } else if (c == '!') {
-                    bang(read("in a declaration"), false, header);
-                } else if (c == '/' && !header) {
-                    until(">", false);
-                    return END;
+                    int d = peek(2, "in a declaration");
+                    pos += 3;
+                    if (d != '-' && (d != '[' || header)) {
+                        throw dtd();
+                    }
+                    skip(d == '-' ? "-->" : "]]>");
                 } else {
-                    length = 0;
-                    tooLarge = false;
-                    keep('<');
-                    keep(c);
-                    boolean empty = startTag(c);
-                    if (header && empty) {
-                        throw new IOException("malformed XML: the stream header closes itself");
-                    }
-                    for (int depth = empty || header ? 0 : 1; depth > 0; ) {
-                        depth = content(depth);
-                    }
-                    return tooLarge ? TOO_LARGE : ELEMENT;
+                    state = TEXT;
+                    depth = size = 0;
+                    headerOnly = header;
+                    done = selfClosed = tooLarge = false;
+                    failure = null;
+                    return true;
                 }
             }
         }
 
-        /** Copies a start tag after its {@code <} and first byte {@code c}; true when it is {@code <name/>}. */
-        private boolean startTag(int c) throws IOException {
-            int last = 0;
-            while (true) { // quoted values may hold any of '/', '>', '<'
-                if (c == '\'' || c == '"') {
-                    copyTo(c);
-                } else if (c == '>') {
-                    return last == '/';
-                }
-                last = c;
-                c = read("inside a start tag");
-                keep(c);
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (prefix != null) {
+                int n = Math.min(len, prefix.length);
+                System.arraycopy(prefix, 0, b, off, n);
+                prefix = n == prefix.length ? null : Arrays.copyOfRange(prefix, n, prefix.length);
+                return n;
             }
-        }
-
-        /** Copies content at {@code depth} up to and including the next tag; returns the depth after it. */
-        private int content(int depth) throws IOException {
-            copyTo('<'); // text, copied in runs
-            int c = read("inside an element");
-            keep(c);
-            if (c == '/') {
-                copyTo('>');
-                return depth - 1;
-            } else if (c == '!') {
-                int d = read("inside an element");
-                keep(d);
-                bang(d, true, false);
-                return depth;
-            } else if (c == '?') {
-                until("?>", true);
-                return depth;
+            if (len == 0) {
+                return 0;
+            } else if (done) {
+                throw new IOException("the XML parser read past the end of a stanza");
+            } else if (size == maxBytes) {
+                tooLarge = true; // not a failure of the connection: the stream goes on
+                throw new IOException("the stanza is larger than max-stanza-size (" + maxBytes + " bytes)");
             }
-            return startTag(c) ? depth : depth + 1;
-        }
-
-        /** After {@code <!}: a comment, or a CDATA section inside an element; anything else is a DTD. */
-        private void bang(int c, boolean keep, boolean prolog) throws IOException {
-            if (c == '-') {
-                until("-->", keep);
-            } else if (c == '[' && !prolog) {
-                until("]]>", keep);
-            } else {
-                throw new IOException("the peer sent a DTD, which XMPP forbids (RFC 6120 11.1)");
-            }
-        }
-
-        private void keep(int b) {
-            if (length < maxBytes) {
-                if (length == frame.length) {
-                    frame = Arrays.copyOf(frame, Math.min(maxBytes, length * 2));
-                }
-                frame[length++] = (byte) b;
-            } else {
-                tooLarge = true; // the first max-stanza-size bytes stay (see next())
-            }
-        }
-
-        /** Copies input up to and including the next {@code stop} byte, a buffer's run at a time. */
-        private void copyTo(int stop) throws IOException {
-            while (true) {
+            try {
                 if (pos == limit && !fill()) {
                     throw new EOFException("the connection ended inside an element");
                 }
-                int i = pos;
-                while (i < limit && buf[i] != stop) {
-                    i++;
+                int from = pos;
+                scan(Math.min(limit, pos + Math.min(len, maxBytes - size)));
+                System.arraycopy(buf, from, b, off, pos - from);
+                size += pos - from;
+                total += pos - from;
+                return pos - from;
+            } catch (IOException e) {
+                throw failure = e; // the connection's, or a DTD: the stream ends
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        /** Finds the end of the current element without giving it to anyone (one over a limit). */
+        void skipRest() throws IOException {
+            while (!done) {
+                if (pos == limit && !fill()) {
+                    throw new EOFException("the connection ended inside an element");
                 }
-                int to = i < limit ? i + 1 : limit;
-                int n = Math.min(to - pos, maxBytes - length);
-                if (length + n > frame.length) {
-                    frame = Arrays.copyOf(frame, Math.min(maxBytes, Math.max(length + n, frame.length * 2)));
-                }
-                System.arraycopy(buf, pos, frame, length, n);
-                length += n;
-                tooLarge |= n < to - pos;
-                pos = to;
-                if (i < limit) {
-                    return;
+                int from = pos;
+                scan(limit);
+                size += pos - from;
+            }
+            tooLarge |= size > maxBytes;
+        }
+
+        /** Moves {@link #pos} towards {@code to}, stopping just after the current element's end. */
+        private void scan(int to) throws IOException {
+            while (pos < to && !done) {
+                int b = buf[pos++];
+                switch (state) {
+                    case TEXT -> {
+                        if (b == '<') {
+                            state = OPEN;
+                        } else {
+                            find('<', to); // text: in runs
+                        }
+                    }
+                    case OPEN -> {
+                        if (b == '/') {
+                            state = END_TAG;
+                        } else if (b == '!') {
+                            state = BANG;
+                        } else if (b == '?') {
+                            special("?>");
+                        } else {
+                            state = START_TAG;
+                            last = 0;
+                            pos--; // the name's first byte is the tag's
+                        }
+                    }
+                    case START_TAG -> { // quoted values may hold any of '/', '>', '<'
+                        if (b == '\'' || b == '"') {
+                            quote = b;
+                            state = QUOTED;
+                        } else if (b == '>') {
+                            selfClosed = last == '/';
+                            depth += selfClosed ? 0 : 1;
+                            state = TEXT;
+                            done = depth == 0 || headerOnly;
+                        }
+                        last = b;
+                    }
+                    case QUOTED -> {
+                        if (b == quote) {
+                            state = START_TAG;
+                        } else {
+                            find(quote, to);
+                        }
+                    }
+                    case END_TAG -> {
+                        if (b == '>') {
+                            state = TEXT;
+                            done = --depth == 0;
+                        } else {
+                            find('>', to);
+                        }
+                    }
+                    case BANG -> {
+                        if (b == '-' || b == '[') {
+                            special(b == '-' ? "-->" : "]]>");
+                        } else {
+                            throw dtd();
+                        }
+                    }
+                    default -> { // SPECIAL: a comment, CDATA section or processing instruction
+                        matched = b == terminator.charAt(matched) ? matched + 1 : (b == terminator.charAt(0) ? 1 : 0);
+                        state = matched == terminator.length() ? TEXT : SPECIAL;
+                    }
                 }
             }
         }
 
-        private void until(String end, boolean keep) throws IOException {
-            for (int matched = 0; matched < end.length(); ) {
-                int b = read(keep ? "inside an element" : "between stanzas");
-                if (keep) {
-                    keep(b);
-                }
-                matched = b == end.charAt(matched) ? matched + 1 : (b == end.charAt(0) ? 1 : 0);
+        private void find(int stop, int to) {
+            while (pos < to && buf[pos] != stop) {
+                pos++;
             }
         }
 
-        private int read(String where) throws IOException {
-            if (pos == limit && !fill()) {
-                throw new EOFException("the connection ended " + where);
+        private void special(String end) {
+            state = SPECIAL;
+            terminator = end;
+            matched = 0;
+        }
+
+        private static IOException dtd() {
+            return new IOException("the peer sent a DTD, which XMPP forbids (RFC 6120 11.1)");
+        }
+
+        /** Skips input up to and including {@code end}. */
+        private void skip(String end) throws IOException {
+            for (int m = 0; m < end.length(); pos++) {
+                int b = peek(0, "between stanzas");
+                m = b == end.charAt(m) ? m + 1 : (b == end.charAt(0) ? 1 : 0);
             }
-            return buf[pos++] & 0xff;
+        }
+
+        /** The byte {@code ahead} places after {@link #pos}, reading (and keeping what is unread) as needed. */
+        private int peek(int ahead, String where) throws IOException {
+            while (pos + ahead >= limit) {
+                System.arraycopy(buf, pos, buf, 0, limit - pos);
+                limit -= pos;
+                pos = 0;
+                int n = in.read(buf, limit, buf.length - limit);
+                if (n < 0) {
+                    throw new EOFException("the connection ended " + where);
+                }
+                limit += n;
+            }
+            return buf[pos + ahead] & 0xff;
         }
 
         private boolean fill() throws IOException {
@@ -486,34 +526,6 @@ final class StanzaReader implements AutoCloseable {
             pos = 0;
             limit = Math.max(n, 0);
             return n > 0;
-        }
-
-        /** Gives the parser {@code bytes[0, length)} to read next. */
-        void set(byte[] bytes, int length) {
-            source = bytes;
-            at = 0;
-            end = length;
-            total += length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            if (at >= end) {
-                throw new IOException("the XML parser read past the end of a stanza");
-            }
-            int n = Math.min(len, end - at);
-            System.arraycopy(source, at, b, off, n);
-            at += n;
-            return n;
         }
     }
 }
