@@ -6,9 +6,9 @@ import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.function.Consumer;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -115,7 +115,7 @@ final class StanzaReader implements AutoCloseable {
         try {
             reader = parser(framer);
             XmlElement header = firstStart().build();
-            if (framer.selfClosed) {
+            if (framer.depth == 0) {
                 throw new IOException("malformed XML: the stream header closes itself");
             }
             return header;
@@ -157,16 +157,12 @@ final class StanzaReader implements AutoCloseable {
         try {
             if (reader == null || framer.total > RECYCLE_BYTES) {
                 close();
-                framer.prefix = ROOT;
                 framer.total = 0;
-                reader = parser(framer);
+                reader = parser(new SequenceInputStream(new ByteArrayInputStream(ROOT), framer));
                 firstStart();
             }
-            int event;
-            while ((event = reader.next()) != XMLStreamConstants.START_ELEMENT) {
-                if (event == XMLStreamConstants.END_ELEMENT || event == XMLStreamConstants.END_DOCUMENT) {
-                    throw new XMLStreamException("unexpected event " + event + " at a stanza's start");
-                }
+            if (reader.next() != XMLStreamConstants.START_ELEMENT) { // the framer starts it at its '<'
+                throw new XMLStreamException("no element at a stanza's start");
             }
             return readContent(start());
         } catch (XMLStreamException | RuntimeException | IOException e) {
@@ -284,13 +280,14 @@ final class StanzaReader implements AutoCloseable {
 
     /**
      * What the parser reads: the stream, one top-level element at a time, found on the raw bytes
-     * as they are handed over. Never more than the current element (the parser gets an error if it
-     * asks, rather than a wait on the socket), nor more than {@code max-stanza-size} bytes of it.
-     * UTF-8 never uses a byte below 0x80 inside a multi-byte character, so looking for
+     * as they are handed over; never more than the current element (the parser gets an error if
+     * it asks, rather than a wait on the socket), nor more than {@code max-stanza-size} bytes of
+     * it. UTF-8 never uses a byte below 0x80 inside a multi-byte character, so looking for
      * {@code < > / ' " ! ? - ]} byte by byte is exact. Well-formedness is the parser's job; this
      * only has to agree with it on where a well-formed element ends.
      */
     static final class Framer extends InputStream {
+        /** Where the scan is: in text, after '<', in a start tag, in a quoted value, in an end tag, after "<!", in a comment, CDATA or PI. */
         private static final int TEXT = 0, OPEN = 1, START_TAG = 2, QUOTED = 3, END_TAG = 4, BANG = 5, SPECIAL = 6;
 
         private final InputStream in;
@@ -298,21 +295,20 @@ final class StanzaReader implements AutoCloseable {
         private final byte[] buf = new byte[16 * 1024];
         private int pos;
         private int limit;
-        /** Where the scan of the current element is: a state above, and what it needs. */
         private int state;
         private int depth;
         private int last;
         private int quote;
+        /** The end of the comment, CDATA section or processing instruction being skipped, and how much of it was seen. */
         private String terminator;
         private int matched;
+        /** The stream header: its start tag is the whole element. */
         private boolean headerOnly;
         private boolean done;
         /** Bytes of the current element scanned so far. */
         private int size;
-        /** Given to the parser before the current element (a replacement parser's root). */
-        byte[] prefix;
+        /** Bytes given to the parser since {@link #total} was reset. */
         long total;
-        boolean selfClosed;
         boolean tooLarge;
         /** What reading the connection failed with, under the parser. */
         IOException failure;
@@ -324,21 +320,18 @@ final class StanzaReader implements AutoCloseable {
 
         /**
          * Skips to the next top-level element (whitespace, stray text, comments, processing
-         * instructions); false at the end of the stream ({@code </stream:stream>}). For the
-         * stream header, the element is only its start tag.
+         * instructions); false at the end of the stream ({@code </stream:stream>}).
          */
         boolean next(boolean header) throws IOException {
             while (true) {
                 int b = peek(0, "without closing the stream");
+                int c = b == '<' ? peek(1, "between stanzas") : 0;
                 if (b != '<') {
                     if (header && b != ' ' && b != '\n' && b != '\r' && b != '\t') {
                         throw new IOException("malformed XML: text before the stream header");
                     }
                     pos++; // whitespace (keepalives) or stray text between stanzas carries nothing
-                    continue;
-                }
-                int c = peek(1, "between stanzas");
-                if (c == '/' && !header) {
+                } else if (c == '/' && !header) {
                     skip(">");
                     return false;
                 } else if (c == '?') {
@@ -355,7 +348,7 @@ final class StanzaReader implements AutoCloseable {
                     state = TEXT;
                     depth = size = 0;
                     headerOnly = header;
-                    done = selfClosed = tooLarge = false;
+                    done = tooLarge = false;
                     failure = null;
                     return true;
                 }
@@ -364,12 +357,6 @@ final class StanzaReader implements AutoCloseable {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            if (prefix != null) {
-                int n = Math.min(len, prefix.length);
-                System.arraycopy(prefix, 0, b, off, n);
-                prefix = n == prefix.length ? null : Arrays.copyOfRange(prefix, n, prefix.length);
-                return n;
-            }
             if (len == 0) {
                 return 0;
             } else if (done) {
@@ -379,13 +366,10 @@ final class StanzaReader implements AutoCloseable {
                 throw new IOException("the stanza is larger than max-stanza-size (" + maxBytes + " bytes)");
             }
             try {
-                if (pos == limit && !fill()) {
-                    throw new EOFException("the connection ended inside an element");
-                }
+                peek(0, "inside an element");
                 int from = pos;
                 scan(Math.min(limit, pos + Math.min(len, maxBytes - size)));
                 System.arraycopy(buf, from, b, off, pos - from);
-                size += pos - from;
                 total += pos - from;
                 return pos - from;
             } catch (IOException e) {
@@ -402,18 +386,15 @@ final class StanzaReader implements AutoCloseable {
         /** Finds the end of the current element without giving it to anyone (one over a limit). */
         void skipRest() throws IOException {
             while (!done) {
-                if (pos == limit && !fill()) {
-                    throw new EOFException("the connection ended inside an element");
-                }
-                int from = pos;
+                peek(0, "inside an element");
                 scan(limit);
-                size += pos - from;
             }
             tooLarge |= size > maxBytes;
         }
 
         /** Moves {@link #pos} towards {@code to}, stopping just after the current element's end. */
         private void scan(int to) throws IOException {
+            int from = pos;
             while (pos < to && !done) {
                 int b = buf[pos++];
                 switch (state) {
@@ -425,14 +406,10 @@ final class StanzaReader implements AutoCloseable {
                         }
                     }
                     case OPEN -> {
-                        if (b == '/') {
-                            state = END_TAG;
-                        } else if (b == '!') {
-                            state = BANG;
-                        } else if (b == '?') {
+                        state = b == '/' ? END_TAG : b == '!' ? BANG : START_TAG;
+                        if (b == '?') {
                             special("?>");
-                        } else {
-                            state = START_TAG;
+                        } else if (state == START_TAG) {
                             last = 0;
                             pos--; // the name's first byte is the tag's
                         }
@@ -442,8 +419,7 @@ final class StanzaReader implements AutoCloseable {
                             quote = b;
                             state = QUOTED;
                         } else if (b == '>') {
-                            selfClosed = last == '/';
-                            depth += selfClosed ? 0 : 1;
+                            depth += last == '/' ? 0 : 1;
                             state = TEXT;
                             done = depth == 0 || headerOnly;
                         }
@@ -465,18 +441,18 @@ final class StanzaReader implements AutoCloseable {
                         }
                     }
                     case BANG -> {
-                        if (b == '-' || b == '[') {
-                            special(b == '-' ? "-->" : "]]>");
-                        } else {
+                        if (b != '-' && b != '[') {
                             throw dtd();
                         }
+                        special(b == '-' ? "-->" : "]]>");
                     }
-                    default -> { // SPECIAL: a comment, CDATA section or processing instruction
+                    default -> {
                         matched = b == terminator.charAt(matched) ? matched + 1 : (b == terminator.charAt(0) ? 1 : 0);
                         state = matched == terminator.length() ? TEXT : SPECIAL;
                     }
                 }
             }
+            size += pos - from;
         }
 
         private void find(int stop, int to) {
@@ -516,16 +492,6 @@ final class StanzaReader implements AutoCloseable {
                 limit += n;
             }
             return buf[pos + ahead] & 0xff;
-        }
-
-        private boolean fill() throws IOException {
-            int n;
-            do {
-                n = in.read(buf, 0, buf.length);
-            } while (n == 0);
-            pos = 0;
-            limit = Math.max(n, 0);
-            return n > 0;
         }
     }
 }

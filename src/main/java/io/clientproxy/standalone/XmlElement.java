@@ -12,14 +12,13 @@ import java.util.Objects;
  * An immutable XML element as it came off a namespace-unaware parser: the qualified name as
  * written ({@code stream:error}, {@code q:query}), the attributes in document order, namespace
  * declarations included ({@code xmlns}, {@code xmlns:q}), and the content in order. Writing it
- * out again therefore gives back the same infoset without knowing anything about namespaces,
- * which is all a proxy needs: it only ever replaces {@code from} and {@code to}.
+ * out again gives back the same infoset without knowing anything about namespaces, which is all
+ * a proxy needs: it only ever replaces {@code from} and {@code to}. Immutable, so the core may
+ * hold a received stanza while other threads copy it.
  *
- * <p>Immutable, so the core may hold a received stanza while other threads copy it.
- *
- * <p>The attributes are kept as one array of name/value pairs: a stanza has a handful, and the
- * proxy's hot path (parse, look up {@code from}/{@code to}/{@code type}/{@code id}, copy with new
- * addresses, write) then costs no map nodes, no hashing and no copies of maps.
+ * <p>The attributes are one array of name/value pairs: a stanza has a handful, and the hot path
+ * (parse, look up {@code from}/{@code to}/{@code type}/{@code id}, copy with new addresses,
+ * write) then costs no map nodes, no hashing and no copies of maps.
  */
 public final class XmlElement implements XmlNode {
     private static final String[] NO_ATTRIBUTES = new String[0];
@@ -82,12 +81,11 @@ public final class XmlElement implements XmlNode {
     }
 
     private static int indexOf(String[] pairs, int length, String name) {
-        for (int i = 0; i < length; i += 2) {
-            if (pairs[i].equals(name)) {
-                return i;
-            }
+        int i = 0;
+        while (i < length && !pairs[i].equals(name)) {
+            i += 2;
         }
-        return -1;
+        return i < length ? i : -1;
     }
 
     /** Child elements and text, in document order (read-only). */
@@ -108,7 +106,7 @@ public final class XmlElement implements XmlNode {
 
     public int elementCount() {
         int count = 0;
-        for (int i = 0, size = children.size(); i < size; i++) { // by index: no iterator on the hot path
+        for (int i = 0; i < children.size(); i++) { // by index: no iterator on the hot path
             count += children.get(i) instanceof XmlElement ? 1 : 0;
         }
         return count;
@@ -116,7 +114,7 @@ public final class XmlElement implements XmlNode {
 
     /** The first child element with this qualified name, or null. */
     public XmlElement element(String name) {
-        for (int i = 0, size = children.size(); i < size; i++) {
+        for (int i = 0; i < children.size(); i++) {
             if (children.get(i) instanceof XmlElement e && e.name.equals(name)) {
                 return e;
             }
@@ -135,8 +133,7 @@ public final class XmlElement implements XmlNode {
      * or null when it inherits it; see {@link #namespaceIn(XmlElement)}.
      */
     public String declaredNamespace() {
-        String prefix = prefix();
-        return attribute(prefix == null ? "xmlns" : "xmlns:" + prefix);
+        return attribute(prefix() == null ? "xmlns" : "xmlns:" + prefix());
     }
 
     /**
@@ -146,11 +143,7 @@ public final class XmlElement implements XmlNode {
      */
     public String namespaceIn(XmlElement parent) {
         String own = declaredNamespace();
-        if (own != null || parent == null) {
-            return own;
-        }
-        String prefix = prefix();
-        return parent.attribute(prefix == null ? "xmlns" : "xmlns:" + prefix);
+        return own != null || parent == null ? own : parent.attribute(prefix() == null ? "xmlns" : "xmlns:" + prefix());
     }
 
     /** The text directly inside this element (not inside children), concatenated; "" when none. */
@@ -170,17 +163,16 @@ public final class XmlElement implements XmlNode {
      */
     public XmlElement withAttribute(String name, String value) {
         int at = indexOf(attributes, attributes.length, Objects.requireNonNull(name, "name"));
-        String[] copy;
-        if (value == null && at < 0) {
-            return new XmlElement(this.name, attributes, children);
-        } else if (value == null) {
+        String[] copy = attributes;
+        if (value == null && at >= 0) {
             copy = new String[attributes.length - 2];
             System.arraycopy(attributes, 0, copy, 0, at);
-            System.arraycopy(attributes, at + 2, copy, at, attributes.length - at - 2);
-        } else {
-            copy = Arrays.copyOf(attributes, attributes.length + (at < 0 ? 2 : 0));
-            copy[at < 0 ? attributes.length : at] = name;
-            copy[(at < 0 ? attributes.length : at) + 1] = value;
+            System.arraycopy(attributes, at + 2, copy, at, copy.length - at);
+        } else if (value != null) {
+            at = at < 0 ? attributes.length : at;
+            copy = Arrays.copyOf(attributes, Math.max(attributes.length, at + 2));
+            copy[at] = name;
+            copy[at + 1] = value;
         }
         return new XmlElement(this.name, copy, children);
     }
@@ -240,10 +232,7 @@ public final class XmlElement implements XmlNode {
         return toXml();
     }
 
-    /**
-     * Builds an element; adjacent text is merged into one node. Used again after {@link #build},
-     * it goes on from where it was without changing what it built. Not thread-safe.
-     */
+    /** Builds an element; adjacent text is merged into one node. Used again after {@link #build}, it goes on from where it was. */
     public static final class Builder {
         private final String name;
         private String[] attributes;
