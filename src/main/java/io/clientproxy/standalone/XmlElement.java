@@ -239,7 +239,8 @@ public final class XmlElement implements XmlNode {
         private int attributeLength;
         /** The array went into a built element as it is: copy it before changing it. */
         private boolean shared;
-        private final List<XmlNode> children = new ArrayList<>(2);
+        /** Immutable while it holds one node (a payload, a text: the usual), then a list of its own. */
+        private List<XmlNode> children = List.of();
         /** Text not yet closed by a child or the end; a second piece starts {@link #moreText}. */
         private String text;
         private StringBuilder moreText;
@@ -288,7 +289,7 @@ public final class XmlElement implements XmlNode {
 
         public Builder child(XmlElement child) {
             closeText();
-            children.add(Objects.requireNonNull(child, "child"));
+            add(Objects.requireNonNull(child, "child"));
             return this;
         }
 
@@ -317,9 +318,18 @@ public final class XmlElement implements XmlNode {
 
         private void closeText() {
             if (text != null) {
-                children.add(new XmlText(moreText == null ? text : moreText.toString()));
+                add(new XmlText(moreText == null ? text : moreText.toString()));
                 text = null;
                 moreText = null;
+            }
+        }
+
+        private void add(XmlNode node) {
+            if (children.isEmpty()) {
+                children = List.of(node);
+            } else {
+                children = children instanceof ArrayList ? children : new ArrayList<>(children);
+                children.add(node);
             }
         }
 
@@ -333,7 +343,7 @@ public final class XmlElement implements XmlNode {
             } else {
                 pairs = Arrays.copyOf(attributes, attributeLength);
             }
-            return new XmlElement(name, pairs, List.copyOf(children));
+            return new XmlElement(name, pairs, children instanceof ArrayList ? List.copyOf(children) : children);
         }
     }
 }
