@@ -133,7 +133,13 @@ public final class XmlElement implements XmlNode {
      * or null when it inherits it; see {@link #namespaceIn(XmlElement)}.
      */
     public String declaredNamespace() {
-        return attribute(prefix() == null ? "xmlns" : "xmlns:" + prefix());
+        return attribute(declaration());
+    }
+
+    /** The attribute that declares this element's prefix ({@code xmlns:q}), or the default namespace. */
+    private String declaration() {
+        String prefix = prefix();
+        return prefix == null ? "xmlns" : "xmlns:" + prefix;
     }
 
     /**
@@ -142,8 +148,9 @@ public final class XmlElement implements XmlNode {
      * (on the stream header) are not consulted: stanza payloads declare their namespace.
      */
     public String namespaceIn(XmlElement parent) {
-        String own = declaredNamespace();
-        return own != null || parent == null ? own : parent.attribute(prefix() == null ? "xmlns" : "xmlns:" + prefix());
+        String declaration = declaration();
+        String own = attribute(declaration);
+        return own != null || parent == null ? own : parent.attribute(declaration);
     }
 
     /** The text directly inside this element (not inside children), concatenated; "" when none. */
