@@ -305,8 +305,8 @@ final class StanzaReader implements AutoCloseable {
         /** The stream header: its start tag is the whole element. */
         private boolean headerOnly;
         private boolean done;
-        /** Bytes of the current element scanned so far. */
-        private int size;
+        /** Bytes of the current element scanned so far (skipping one over the size may go far). */
+        private long size;
         /** Bytes given to the parser since {@link #total} was reset. */
         long total;
         boolean tooLarge;
@@ -346,7 +346,7 @@ final class StanzaReader implements AutoCloseable {
                     skip(d == '-' ? "-->" : "]]>");
                 } else {
                     state = TEXT;
-                    depth = size = 0;
+                    size = depth = 0;
                     headerOnly = header;
                     done = tooLarge = false;
                     failure = null;
@@ -368,7 +368,7 @@ final class StanzaReader implements AutoCloseable {
             try {
                 peek(0, "inside an element");
                 int from = pos;
-                scan(Math.min(limit, pos + Math.min(len, maxBytes - size)));
+                scan(Math.min(limit, pos + (int) Math.min(len, maxBytes - size)));
                 System.arraycopy(buf, from, b, off, pos - from);
                 total += pos - from;
                 return pos - from;
