@@ -248,9 +248,8 @@ public final class XmlElement implements XmlNode {
         private boolean shared;
         /** Immutable while it holds one node (a payload, a text: the usual), then a list of its own. */
         private List<XmlNode> children = List.of();
-        /** Text not yet closed by a child or the end; a second piece starts {@link #moreText}. */
-        private String text;
-        private StringBuilder moreText;
+        /** Text not yet closed by a child or the end: a String, a StringBuilder from a second piece on. */
+        private CharSequence text;
 
         private Builder(String name, int attributes) {
             if (name == null || name.isEmpty()) {
@@ -308,26 +307,18 @@ public final class XmlElement implements XmlNode {
             return length == 0 ? this : text(new String(chars, start, length));
         }
 
-        // A parser hands text over in pieces, mostly one: a StringBuilder only from the second on.
+        // A parser hands text over in pieces, mostly one: no StringBuilder for that one.
         private Builder text(String piece) {
-            if (piece.isEmpty()) {
-                return this;
-            } else if (text == null) {
-                text = piece;
-            } else {
-                if (moreText == null) {
-                    moreText = new StringBuilder(text);
-                }
-                moreText.append(piece);
+            if (!piece.isEmpty()) {
+                text = text == null ? piece : (text instanceof StringBuilder sb ? sb : new StringBuilder(text)).append(piece);
             }
             return this;
         }
 
         private void closeText() {
             if (text != null) {
-                add(new XmlText(moreText == null ? text : moreText.toString()));
+                add(new XmlText(text.toString()));
                 text = null;
-                moreText = null;
             }
         }
 
