@@ -4,8 +4,9 @@ import io.clientproxy.core.InvalidSettingException;
 
 /**
  * The proxy's own bounds on one top-level element (stanza) of the component stream, checked by
- * {@link StanzaReader} (size on the raw bytes, before the parser sees them; the rest on the parsed events). They hold per stanza:
- * nothing is counted across stanzas, so no amount of traffic can reach them, only one stanza can.
+ * {@link StanzaReader} (size on the raw bytes, as the parser is given them; the rest on the parsed
+ * events). They hold per stanza: nothing is counted across stanzas, so no amount of traffic can
+ * reach them, only one stanza can.
  *
  * @param maxBytes      the largest stanza, in bytes of UTF-8 from its {@code <} to its last {@code >}
  *                      (text and attribute values are bounded by this alone)
@@ -86,7 +87,7 @@ public record StanzaLimits(int maxBytes, int maxDepth, int maxAttributes, int ma
     }
 
     /**
-     * A stanza that was over a limit and was skipped unparsed.
+     * A stanza that was over a limit and was not kept (past {@code max-stanza-size}, not even parsed).
      *
      * @param stanza    its own start tag as an element without content (attributes only), or null
      *                  when even that could not be read (then nobody can be answered)

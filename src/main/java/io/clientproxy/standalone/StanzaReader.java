@@ -6,9 +6,9 @@ import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.function.Consumer;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -26,31 +26,30 @@ import javax.xml.stream.XMLStreamReader;
  * for days. DTDs are refused and entities never resolved: XMPP forbids both (RFC 6120 11.1).
  *
  * <p>The {@link StanzaLimits} hold per stanza. Depth, attributes and name length are checked on
- * the parsed events: a stanza over one is read to its end and not kept. Size needs more, since
- * no parser can go on after refusing input: a small {@link Framer} finds where each stanza ends on
- * the raw bytes (tags, quoted values, comments, CDATA) and hands the parser only stanzas within
- * {@code max-stanza-size}; a larger one is skipped to its end unparsed and unkept. Either way the
- * stanza goes to the {@code refused} callback with its own start tag, so that a request can still
- * be answered, and the stream goes on.
+ * the parsed events: a stanza over one is read to its end and not kept. Size needs more, since a
+ * parser keeps a whole start tag (every value, every name) before it reports it, and cannot go on
+ * after refusing input: the parser reads through a {@link Framer}, which finds where each stanza
+ * ends on the raw bytes and gives it no more than {@code max-stanza-size} bytes of one; the rest of
+ * a larger one is skipped unparsed and the parser replaced. Either way the stanza goes to the
+ * {@code refused} callback with its own start tag (when that was within the limits), so that a
+ * request can still be answered, and the limit it went over first; and the stream goes on.
  *
- * <p>The parser is replaced every {@link #RECYCLE_BYTES} (at a stanza boundary), with its factory:
- * what a parser keeps over a document, such as the table of every name it has seen, stays bounded.
+ * <p>The parser is also replaced every {@link #RECYCLE_BYTES} (at a stanza boundary): its table
+ * of every name it has seen grows for as long as one document lasts.
  *
  * <p>Used by one thread at a time.
  */
 final class StanzaReader implements AutoCloseable {
     /** Input after which the parser is replaced by a fresh one (at the next stanza boundary), in bytes. */
     static final int RECYCLE_BYTES = 8 * 1024 * 1024;
-
-    /** The synthetic root the long-lived parser reads stanzas inside (the real header is parsed apart). */
+    /** The root a replacement parser reads the next stanzas inside (the real header has been read). */
     private static final byte[] ROOT = "<stanzas>".getBytes(StandardCharsets.US_ASCII);
 
     private final Framer framer;
     private final StanzaLimits limits;
     private final Consumer<StanzaLimits.Refused> refused;
-    /** The elements open inside the one being read; reused from stanza to stanza. */
+    /** The elements open inside the stanza being read, the stanza itself last; reused. */
     private final ArrayDeque<XmlElement.Builder> open = new ArrayDeque<>();
-    private final FrameInput frames = new FrameInput();
     private XMLStreamReader reader;
     /** The first limit the stanza being parsed went over, or null. */
     private StanzaLimits.Violation violation;
@@ -69,15 +68,15 @@ final class StanzaReader implements AutoCloseable {
         this.refused = refused;
     }
 
-    private static XMLInputFactory factory() {
+    /** A parser of its own for each input: Woodstox's, namespace-unaware, without DTDs. */
+    private static XMLStreamReader parser(InputStream in) throws XMLStreamException {
         // Woodstox's own class, not XMLInputFactory.newFactory(): nothing on the class path can swap
         // it, and this jar registers no StAX provider for anyone else (Tigase keeps its own).
         WstxInputFactory f = new WstxInputFactory();
         f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, false);
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        f.setProperty(XMLInputFactory.IS_VALIDATING, false);
-        // Per element and per text: bounded by the framed stanza itself (max-stanza-size).
+        // Per element and per text: bounded by the stanza itself (max-stanza-size).
         for (String perElement : new String[] {WstxInputProperties.P_MAX_ATTRIBUTES_PER_ELEMENT,
                 WstxInputProperties.P_MAX_ATTRIBUTE_SIZE, WstxInputProperties.P_MAX_TEXT_LENGTH,
                 WstxInputProperties.P_MAX_ELEMENT_DEPTH, WstxInputProperties.P_MAX_CHILDREN_PER_ELEMENT}) {
@@ -86,25 +85,22 @@ final class StanzaReader implements AutoCloseable {
         // Over the whole document: off.
         f.setProperty(WstxInputProperties.P_MAX_ELEMENT_COUNT, Long.MAX_VALUE);
         f.setProperty(WstxInputProperties.P_MAX_CHARACTERS, Long.MAX_VALUE);
-        return f;
+        return f.createXMLStreamReader(in, "UTF-8");
     }
 
     /** Parses a string holding exactly one element (tests, tools; trusted input, no limits of ours). */
     static XmlElement parseElement(String xml) {
-        StanzaReader parser = new StanzaReader(InputStream.nullInputStream(), StanzaLimits.UNLIMITED, r -> { });
-        try {
-            parser.reader = factory().createXMLStreamReader(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
-            XmlElement element = parser.readContent(parser.firstStart());
-            while (parser.reader.hasNext()) {
-                if (parser.reader.next() == XMLStreamConstants.START_ELEMENT) {
+        try (StanzaReader one = new StanzaReader(InputStream.nullInputStream(), StanzaLimits.UNLIMITED, r -> { })) {
+            one.reader = parser(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+            XmlElement element = one.readContent(one.firstStart());
+            while (one.reader.hasNext()) {
+                if (one.reader.next() == XMLStreamConstants.START_ELEMENT) {
                     throw new IllegalArgumentException("more than one element in: " + xml);
                 }
             }
             return element;
         } catch (IOException | XMLStreamException e) {
             throw new IllegalArgumentException("not a well-formed element: " + e.getMessage(), e);
-        } finally {
-            parser.close();
         }
     }
 
@@ -112,15 +108,22 @@ final class StanzaReader implements AutoCloseable {
      * Reads up to the end of the stream's root start tag ({@code <stream:stream ...>}).
      *
      * @return the root element with its attributes and no content
+     * @throws IOException when the header is not a well-formed start tag within {@code max-stanza-size}
      */
     XmlElement readHeader() throws IOException {
-        byte[] tag = framer.header();
-        XmlElement header = startTagElement(tag, tag.length);
-        if (header == null) {
-            throw new IOException("malformed XML in the stream header: "
-                    + new String(tag, 0, Math.min(tag.length, 200), StandardCharsets.UTF_8));
+        framer.next(true);
+        try {
+            reader = parser(framer);
+            XmlElement header = firstStart().build();
+            if (framer.depth == 0) {
+                throw new IOException("malformed XML: the stream header closes itself");
+            }
+            return header;
+        } catch (XMLStreamException | RuntimeException e) {
+            throw framer.failure != null ? framer.failure : new IOException(framer.tooLarge
+                    ? "the stream header is larger than max-stanza-size (" + limits.maxBytes() + " bytes)"
+                    : "malformed XML in the stream header: " + String.valueOf(e.getMessage()).replace('\n', ' '), e);
         }
-        return header;
     }
 
     /**
@@ -129,98 +132,53 @@ final class StanzaReader implements AutoCloseable {
      * stanzas over a limit, after they have been handed to the {@code refused} callback.
      *
      * @throws EOFException when the connection ends inside the stream
+     * @throws IOException  when a stanza within the limits is not well-formed, or holds a DTD
      */
     XmlElement next() throws IOException {
         while (!ended) {
-            switch (framer.next()) {
-                case Framer.END -> ended = true;
-                case Framer.TOO_LARGE -> refused.accept(new StanzaLimits.Refused(framer.topTagEnd > 0
-                        ? startTagElement(framer.frame, framer.topTagEnd) : null, firstViolation(framer.frame, framer.frameLength)));
-                default -> {
-                    XmlElement stanza = null;
-                    try {
-                        stanza = parseFrame(framer.frame, framer.frameLength);
-                    } catch (IOException e) {
-                        if (violation == null) {
-                            throw e;
-                        }
-                        // Over a limit before it went wrong: refused like any other (the frame is whole).
-                    }
-                    if (violation == null) {
-                        return stanza;
-                    }
-                    refused.accept(new StanzaLimits.Refused(stanza != null ? stanza.withoutContent()
-                            : framer.topTagEnd > 0 ? startTagElement(framer.frame, framer.topTagEnd) : null, violation));
+            if (!framer.next(false)) {
+                ended = true;
+            } else {
+                XmlElement stanza = parseStanza();
+                if (violation == null) {
+                    return stanza;
                 }
+                refused.accept(new StanzaLimits.Refused(open.isEmpty() ? null
+                        : open.peekLast().build().withoutContent(), violation));
             }
         }
         return null;
     }
 
-    /** Parses one framed stanza with the long-lived parser (replaced now and then, see the class comment). */
-    private XmlElement parseFrame(byte[] bytes, int length) throws IOException {
+    /** Parses the stanza the framer is at; on a limit, returns null with {@link #violation} set. */
+    private XmlElement parseStanza() throws IOException {
+        violation = null;
+        open.clear();
         try {
-            if (reader == null || frames.total > RECYCLE_BYTES) {
+            if (reader == null || framer.total > RECYCLE_BYTES) {
                 close();
-                frames.total = 0;
-                frames.set(ROOT, ROOT.length);
-                reader = factory().createXMLStreamReader(frames, "UTF-8");
+                framer.total = 0;
+                reader = parser(new SequenceInputStream(new ByteArrayInputStream(ROOT), framer));
                 firstStart();
             }
-            frames.set(bytes, length);
-            violation = null;
-            while (true) {
-                int event = reader.next();
-                if (event == XMLStreamConstants.START_ELEMENT) {
-                    return readContent(start());
-                }
-                if (event != XMLStreamConstants.SPACE && event != XMLStreamConstants.CHARACTERS
-                        && event != XMLStreamConstants.COMMENT && event != XMLStreamConstants.PROCESSING_INSTRUCTION) {
-                    throw new IOException("malformed XML: unexpected event " + event + " at a stanza's start");
-                }
+            if (reader.next() != XMLStreamConstants.START_ELEMENT) { // the framer starts it at its '<'
+                throw new XMLStreamException("no element at a stanza's start");
             }
-        } catch (XMLStreamException | RuntimeException e) {
-            // The parser is left in an unknown state: the next stanza starts a new one.
-            close();
-            throw e instanceof IOException io ? io : new IOException("malformed XML: "
-                    + String.valueOf(e.getMessage()).replace('\n', ' '), e);
-        }
-    }
-
-    /**
-     * The limit a stanza over the size went over first: another one, if its first
-     * {@code max-stanza-size} bytes (all that was kept of it) already went over it; else the size.
-     */
-    private StanzaLimits.Violation firstViolation(byte[] prefix, int length) {
-        StanzaReader probe = new StanzaReader(InputStream.nullInputStream(), limits, r -> { });
-        try {
-            probe.reader = factory().createXMLStreamReader(new ByteArrayInputStream(prefix, 0, length));
-            probe.readContent(probe.firstStart());
-        } catch (XMLStreamException | IOException | RuntimeException cut) {
-            // where the stanza was cut off, or not well-formed: the events before it are what counts
-        } finally {
-            probe.close();
-        }
-        return probe.violation != null ? probe.violation : StanzaLimits.Violation.TOO_LARGE;
-    }
-
-    /** A start tag's bytes as an element without content, or null when they are not well-formed. */
-    private static XmlElement startTagElement(byte[] bytes, int length) {
-        // <name attr='v'> becomes <name attr='v'/>: a document of its own.
-        boolean selfClosed = length >= 2 && bytes[length - 2] == '/';
-        byte[] doc = Arrays.copyOf(bytes, selfClosed ? length : length + 1);
-        if (!selfClosed) {
-            doc[length - 1] = '/';
-            doc[length] = '>';
-        }
-        StanzaReader one = new StanzaReader(InputStream.nullInputStream(), StanzaLimits.UNLIMITED, r -> { });
-        try {
-            one.reader = factory().createXMLStreamReader(new ByteArrayInputStream(doc));
-            return one.firstStart().build();
-        } catch (XMLStreamException | IOException | RuntimeException e) {
+            return readContent(start());
+        } catch (XMLStreamException | RuntimeException | IOException e) {
+            close(); // left in an unknown state: the next stanza starts a new parser
+            if (framer.failure != null) {
+                throw framer.failure; // the connection, not the XML
+            }
+            framer.skipRest(); // a stanza over a limit is refused, also when it is not well-formed
+            if (framer.tooLarge) {
+                over(StanzaLimits.Violation.TOO_LARGE); // unless it went over another limit before the cut
+            }
+            if (violation == null) {
+                throw e instanceof IOException io ? io : new IOException("malformed XML: "
+                        + String.valueOf(e.getMessage()).replace('\n', ' '), e);
+            }
             return null;
-        } finally {
-            one.close();
         }
     }
 
@@ -240,12 +198,10 @@ final class StanzaReader implements AutoCloseable {
     /** Reads the content and end tag of the element whose start tag was just read. */
     private XmlElement readContent(XmlElement.Builder top) throws XMLStreamException, IOException {
         // Iterative: nesting depth is up to the peer and must not be able to overflow our stack.
-        ArrayDeque<XmlElement.Builder> open = this.open;
         open.clear();
         open.push(top);
         while (true) {
-            int event = reader.next();
-            switch (event) {
+            switch (reader.next()) {
                 case XMLStreamConstants.START_ELEMENT -> {
                     XmlElement.Builder child = start();
                     if (open.size() >= limits.maxDepth()) {
@@ -254,16 +210,16 @@ final class StanzaReader implements AutoCloseable {
                     open.push(child);
                 }
                 case XMLStreamConstants.END_ELEMENT -> {
-                    XmlElement done = open.pop().build();
-                    if (open.isEmpty()) {
-                        return done;
+                    if (open.size() == 1) {
+                        return open.peek().build();
                     }
+                    XmlElement done = open.pop().build();
                     open.peek().child(done);
                 }
                 case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
                         open.peek().text(reader.getTextCharacters(), reader.getTextStart(), reader.getTextLength());
-                case XMLStreamConstants.DTD, XMLStreamConstants.ENTITY_REFERENCE,
-                        XMLStreamConstants.ENTITY_DECLARATION -> throw forbidden(event);
+                case XMLStreamConstants.DTD, XMLStreamConstants.ENTITY_REFERENCE, XMLStreamConstants.ENTITY_DECLARATION ->
+                        throw forbidden(reader.getEventType());
                 case XMLStreamConstants.END_DOCUMENT -> throw new EOFException("the connection ended inside an element");
                 default -> {
                     // comments and processing instructions carry nothing a stanza needs
@@ -323,21 +279,102 @@ final class StanzaReader implements AutoCloseable {
     }
 
     /**
-     * What the parser reads: the bytes of the current stanza, nothing more. The parser never asks
-     * beyond a stanza's end tag before it is given the next; if it ever did, it gets an error
-     * (which ends the stream) rather than a wait on the socket.
+     * What the parser reads: the stream, one top-level element at a time, found on the raw bytes
+     * as they are handed over; never more than the current element (the parser gets an error if
+     * it asks, rather than a wait on the socket), nor more than {@code max-stanza-size} bytes of
+     * it. UTF-8 never uses a byte below 0x80 inside a multi-byte character, so looking for
+     * {@code < > / ' " ! ? - ]} byte by byte is exact. Well-formedness is the parser's job; this
+     * only has to agree with it on where a well-formed element ends.
      */
-    private static final class FrameInput extends InputStream {
-        private byte[] bytes = new byte[0];
-        private int pos;
-        private int end;
-        long total;
+    static final class Framer extends InputStream {
+        /** Where the scan is: in text, after '<', in a start tag, in a quoted value, in an end tag, after "<!", in a comment, CDATA or PI. */
+        private static final int TEXT = 0, OPEN = 1, START_TAG = 2, QUOTED = 3, END_TAG = 4, BANG = 5, SPECIAL = 6;
 
-        void set(byte[] b, int length) {
-            bytes = b;
-            pos = 0;
-            end = length;
-            total += length;
+        private final InputStream in;
+        private final int maxBytes;
+        private final byte[] buf = new byte[16 * 1024];
+        private int pos;
+        private int limit;
+        private int state;
+        private int depth;
+        private int last;
+        private int quote;
+        /** The end of the comment, CDATA section or processing instruction being skipped, and how much of it was seen. */
+        private String terminator;
+        private int matched;
+        /** The stream header: its start tag is the whole element. */
+        private boolean headerOnly;
+        private boolean done;
+        /** Bytes of the current element scanned so far (skipping one over the size may go far). */
+        private long size;
+        /** Bytes given to the parser since {@link #total} was reset. */
+        long total;
+        boolean tooLarge;
+        /** What reading the connection failed with, under the parser. */
+        IOException failure;
+
+        Framer(InputStream in, int maxBytes) {
+            this.in = in;
+            this.maxBytes = maxBytes;
+        }
+
+        /**
+         * Skips to the next top-level element (whitespace, stray text, comments, processing
+         * instructions); false at the end of the stream ({@code </stream:stream>}).
+         */
+        boolean next(boolean header) throws IOException {
+            while (true) {
+                int b = peek(0, "without closing the stream");
+                int c = b == '<' ? peek(1, "between stanzas") : 0;
+                if (b != '<') {
+                    if (header && b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                        throw new IOException("malformed XML: text before the stream header");
+                    }
+                    pos++; // whitespace (keepalives) or stray text between stanzas carries nothing
+                } else if (c == '/' && !header) {
+                    skip(">");
+                    return false;
+                } else if (c == '?') {
+                    pos += 2;
+                    skip("?>");
+                } else if (c == '!') {
+                    int d = peek(2, "in a declaration");
+                    pos += 3;
+                    if (d != '-' && (d != '[' || header)) {
+                        throw dtd();
+                    }
+                    skip(d == '-' ? "-->" : "]]>");
+                } else {
+                    state = TEXT;
+                    size = depth = 0;
+                    headerOnly = header;
+                    done = tooLarge = false;
+                    failure = null;
+                    return true;
+                }
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            } else if (done) {
+                throw new IOException("the XML parser read past the end of a stanza");
+            } else if (size == maxBytes) {
+                tooLarge = true; // not a failure of the connection: the stream goes on
+                throw new IOException("the stanza is larger than max-stanza-size (" + maxBytes + " bytes)");
+            }
+            try {
+                peek(0, "inside an element");
+                int from = pos;
+                scan(Math.min(limit, pos + (int) Math.min(len, maxBytes - size)));
+                System.arraycopy(buf, from, b, off, pos - from);
+                total += pos - from;
+                return pos - from;
+            } catch (IOException e) {
+                throw failure = e; // the connection's, or a DTD: the stream ends
+            }
         }
 
         @Override
@@ -346,261 +383,115 @@ final class StanzaReader implements AutoCloseable {
             return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
+        /** Finds the end of the current element without giving it to anyone (one over a limit). */
+        void skipRest() throws IOException {
+            while (!done) {
+                peek(0, "inside an element");
+                scan(limit);
             }
-            if (pos >= end) {
-                throw new IOException("the XML parser read past the end of a stanza");
-            }
-            int n = Math.min(len, end - pos);
-            System.arraycopy(bytes, pos, b, off, n);
-            pos += n;
-            return n;
-        }
-    }
-
-    /**
-     * Finds where each top-level element ends, on the raw bytes, and holds it to the size limit.
-     * UTF-8 never uses a byte below 0x80 inside a multi-byte character, so looking for
-     * {@code < > / ' " ! ?} byte by byte is exact. Well-formedness is the parser's job; this only
-     * has to agree with it on where a well-formed element ends.
-     */
-    static final class Framer {
-        static final int ELEMENT = 0;
-        static final int TOO_LARGE = 1;
-        static final int END = 2;
-
-        private final InputStream in;
-        private final int maxBytes;
-        private final byte[] buf = new byte[16 * 1024];
-        private int pos;
-        private int limit;
-
-        /** The current element's bytes (up to {@code frameLength}); reused, grown up to the size limit. */
-        byte[] frame = new byte[4096];
-        int frameLength;
-        /** Where the top-level start tag ends in {@link #frame} (exclusive), or -1 while it is incomplete or was not kept. */
-        int topTagEnd;
-        /** The element outgrew the size limit: nothing more of it is kept. */
-        private boolean tooLarge;
-
-        Framer(InputStream in, int maxBytes) {
-            this.in = in;
-            this.maxBytes = maxBytes;
+            tooLarge |= size > maxBytes;
         }
 
-        /** Reads the prolog and the root start tag; returns the tag's bytes. */
-        byte[] header() throws IOException {
-            while (true) {
-                if (skipSpace() != '<') {
-                    throw new IOException("malformed XML: text before the stream header");
-                }
-                int c = peek("before the stream header");
-                if (c == '?') {
-                    skipUntil("?>");
-                } else if (c == '!') {
-                    skipBang(true);
-                } else {
-                    beginFrame();
-                    if (startTag()) {
-                        throw new IOException("malformed XML: the stream header closes itself");
+        /** Moves {@link #pos} towards {@code to}, stopping just after the current element's end. */
+        private void scan(int to) throws IOException {
+            int from = pos;
+            while (pos < to && !done) {
+                int b = buf[pos++];
+                switch (state) {
+                    case TEXT -> {
+                        if (b == '<') {
+                            state = OPEN;
+                        } else {
+                            find('<', to); // text: in runs
+                        }
                     }
-                    if (tooLarge) {
-                        throw new IOException("the stream header is larger than max-stanza-size (" + maxBytes + " bytes)");
+                    case OPEN -> {
+                        state = b == '/' ? END_TAG : b == '!' ? BANG : START_TAG;
+                        if (b == '?') {
+                            special("?>");
+                        } else if (state == START_TAG) {
+                            last = 0;
+                            pos--; // the name's first byte is the tag's
+                        }
                     }
-                    return Arrays.copyOf(frame, frameLength);
-                }
-            }
-        }
-
-        /** Frames the next top-level element: {@link #ELEMENT}, {@link #TOO_LARGE} or {@link #END} of the stream. */
-        int next() throws IOException {
-            while (true) {
-                if (skipSpace() != '<') {
-                    continue; // stray text between stanzas carries nothing
-                }
-                int c = peek("between stanzas");
-                if (c == '/') {
-                    skipUntil(">");
-                    return END;
-                } else if (c == '?') {
-                    skipUntil("?>");
-                } else if (c == '!') {
-                    skipBang(false);
-                } else {
-                    beginFrame();
-                    int depth = startTag() ? 0 : 1;
-                    topTagEnd = tooLarge ? -1 : frameLength;
-                    while (depth > 0) {
-                        depth = content(depth);
+                    case START_TAG -> { // quoted values may hold any of '/', '>', '<'
+                        if (b == '\'' || b == '"') {
+                            quote = b;
+                            state = QUOTED;
+                        } else if (b == '>') {
+                            depth += last == '/' ? 0 : 1;
+                            state = TEXT;
+                            done = depth == 0 || headerOnly;
+                        }
+                        last = b;
                     }
-                    return tooLarge ? TOO_LARGE : ELEMENT;
+                    case QUOTED -> {
+                        if (b == quote) {
+                            state = START_TAG;
+                        } else {
+                            find(quote, to);
+                        }
+                    }
+                    case END_TAG -> {
+                        if (b == '>') {
+                            state = TEXT;
+                            done = --depth == 0;
+                        } else {
+                            find('>', to);
+                        }
+                    }
+                    case BANG -> {
+                        if (b != '-' && b != '[') {
+                            throw dtd();
+                        }
+                        special(b == '-' ? "-->" : "]]>");
+                    }
+                    default -> {
+                        matched = b == terminator.charAt(matched) ? matched + 1 : (b == terminator.charAt(0) ? 1 : 0);
+                        state = matched == terminator.length() ? TEXT : SPECIAL;
+                    }
                 }
             }
+            size += pos - from;
         }
 
-        private void beginFrame() {
-            frameLength = 0;
-            topTagEnd = -1;
-            tooLarge = false;
-            frame[frameLength++] = '<'; // read already (max-stanza-size is at least 1024)
-        }
-
-        /** Keeps {@code buf[from, to)} in the frame, up to the size limit. */
-        private void keep(int from, int to) {
-            if (tooLarge) {
-                return;
-            }
-            int n = to - from;
-            if (frameLength + n > maxBytes) {
-                tooLarge = true;
-                n = maxBytes - frameLength; // the first max-stanza-size bytes are kept (see firstViolation)
-            }
-            if (frameLength + n > frame.length) {
-                frame = Arrays.copyOf(frame, Math.min(maxBytes, Math.max(frameLength + n, frame.length * 2)));
-            }
-            System.arraycopy(buf, from, frame, frameLength, n);
-            frameLength += n;
-        }
-
-        /**
-         * Copies input up to and including the next {@code stop} byte into the frame, a buffer's
-         * run at a time (text and attribute values: most of a stanza).
-         */
-        private void copyTo(int stop, String where) throws IOException {
-            while (true) {
-                if (pos == limit && !fill()) {
-                    throw new EOFException("the connection ended " + where);
-                }
-                int i = pos;
-                while (i < limit && buf[i] != stop) {
-                    i++;
-                }
-                boolean found = i < limit;
-                int end = found ? i + 1 : limit;
-                keep(pos, end);
-                pos = end;
-                if (found) {
-                    return;
-                }
+        private void find(int stop, int to) {
+            while (pos < to && buf[pos] != stop) {
+                pos++;
             }
         }
 
-        /** Reads a start tag after its {@code <}; returns whether it closes itself ({@code <name/>}). */
-        private boolean startTag() throws IOException {
-            int last = 0;
-            while (true) {
-                int b = read("inside a start tag");
-                keep(pos - 1, pos);
-                if (b == '\'' || b == '"') {
-                    copyTo(b, "inside an attribute value");
-                } else if (b == '>') {
-                    return last == '/';
-                }
-                last = b;
-            }
+        private void special(String end) {
+            state = SPECIAL;
+            terminator = end;
+            matched = 0;
         }
 
-        /** Reads content at {@code depth} up to and including the next tag; returns the depth after it. */
-        private int content(int depth) throws IOException {
-            copyTo('<', "inside an element"); // text, copied in runs
-            int c = read("inside an element");
-            keep(pos - 1, pos);
-            if (c == '/') {
-                copyTo('>', "inside an end tag");
-                return depth - 1;
-            }
-            if (c == '!') {
-                int d = read("inside an element");
-                keep(pos - 1, pos);
-                if (d == '-') {
-                    copyUntil("-->");
-                } else if (d == '[') {
-                    copyUntil("]]>");
-                } else {
-                    throw forbiddenDtd();
-                }
-                return depth;
-            }
-            if (c == '?') {
-                copyUntil("?>");
-                return depth;
-            }
-            return startTag() ? depth : depth + 1;
-        }
-
-        /** After {@code <} outside any element: a comment, or a DTD, which XMPP forbids. */
-        private void skipBang(boolean prolog) throws IOException {
-            pos++; // the '!'
-            int c = read("in a declaration");
-            if (c == '-') {
-                skipUntil("-->");
-            } else if (c == '[' && !prolog) {
-                skipUntil("]]>");
-            } else {
-                throw forbiddenDtd();
-            }
-        }
-
-        private static IOException forbiddenDtd() {
+        private static IOException dtd() {
             return new IOException("the peer sent a DTD, which XMPP forbids (RFC 6120 11.1)");
         }
 
-        private void copyUntil(String end) throws IOException {
-            until(end, true);
+        /** Skips input up to and including {@code end}. */
+        private void skip(String end) throws IOException {
+            for (int m = 0; m < end.length(); pos++) {
+                int b = peek(0, "between stanzas");
+                m = b == end.charAt(m) ? m + 1 : (b == end.charAt(0) ? 1 : 0);
+            }
         }
 
-        private void skipUntil(String end) throws IOException {
-            until(end, false);
-        }
-
-        private void until(String end, boolean copy) throws IOException {
-            int matched = 0;
-            while (matched < end.length()) {
-                int b = read(copy ? "inside an element" : "between stanzas");
-                if (copy) {
-                    keep(pos - 1, pos);
+        /** The byte {@code ahead} places after {@link #pos}, reading (and keeping what is unread) as needed. */
+        private int peek(int ahead, String where) throws IOException {
+            while (pos + ahead >= limit) {
+                System.arraycopy(buf, pos, buf, 0, limit - pos);
+                limit -= pos;
+                pos = 0;
+                int n = in.read(buf, limit, buf.length - limit);
+                if (n < 0) {
+                    throw new EOFException("the connection ended " + where);
                 }
-                matched = b == end.charAt(matched) ? matched + 1 : (b == end.charAt(0) ? 1 : 0);
+                limit += n;
             }
-        }
-
-        /** The next byte that is not whitespace. */
-        private int skipSpace() throws IOException {
-            while (true) {
-                int b = read("without closing the stream");
-                if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                    return b;
-                }
-            }
-        }
-
-        private int peek(String where) throws IOException {
-            int b = read(where);
-            pos--;
-            return b;
-        }
-
-        private int read(String where) throws IOException {
-            if (pos == limit && !fill()) {
-                throw new EOFException("the connection ended " + where);
-            }
-            return buf[pos++] & 0xff;
-        }
-
-        private boolean fill() throws IOException {
-            int n;
-            do {
-                n = in.read(buf, 0, buf.length);
-            } while (n == 0);
-            if (n < 0) {
-                return false;
-            }
-            pos = 0;
-            limit = n;
-            return true;
+            return buf[pos + ahead] & 0xff;
         }
     }
 }

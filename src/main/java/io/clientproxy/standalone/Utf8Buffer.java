@@ -1,101 +1,59 @@
 package io.clientproxy.standalone;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * Outgoing bytes not yet handed to the socket: text is encoded into it as UTF-8 and written out
  * in one call when the stream decides to. Encodes as {@code OutputStreamWriter} with UTF-8 does
- * (a lone surrogate becomes {@code '?'}), without the intermediate strings and the encoder's
- * buffers. Not thread-safe: the stream's write lock guards it.
+ * (the same encoder: a lone surrogate becomes {@code '?'}), without its intermediate buffers.
+ * The stream's write lock guards it.
  */
-final class Utf8Buffer {
-    /** What the buffers start with and shrink back to after a large stanza. */
+final class Utf8Buffer extends ByteArrayOutputStream {
+    /** What the buffers start with and shrink back to after a large stanza, in bytes and chars. */
     private static final int INITIAL = 8 * 1024;
     private static final int KEEP_AT_MOST = 64 * 1024;
 
-    private byte[] bytes = new byte[INITIAL];
-    private int size;
+    private final CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
+            .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
     private char[] chars = new char[INITIAL];
 
-    int size() {
-        return size;
+    Utf8Buffer() {
+        super(INITIAL);
     }
 
     /** Appends {@code text} encoded as UTF-8. */
     void append(CharSequence text) {
         int n = text.length();
-        if (chars.length < n) {
-            chars = new char[Math.max(n, chars.length * 2)];
-        }
-        if (text instanceof StringBuilder sb) {
+        chars = chars.length < n ? new char[Math.max(n, 2 * chars.length)] : chars;
+        if (text instanceof StringBuilder sb) { // the encoder's fast path needs arrays on both sides
             sb.getChars(0, n, chars, 0);
-        } else if (text instanceof String s) {
-            s.getChars(0, n, chars, 0);
         } else {
-            for (int i = 0; i < n; i++) {
-                chars[i] = text.charAt(i);
-            }
+            text.toString().getChars(0, n, chars, 0);
         }
-        ensure(size + 3 * n); // at most 3 bytes per char (a pair of surrogates takes 4 for 2)
-        char[] c = chars;
-        byte[] b = bytes;
-        int at = size;
-        int i = 0;
-        // ASCII, by far the most common, first.
-        while (i < n && c[i] < 0x80) {
-            b[at++] = (byte) c[i++];
-        }
-        while (i < n) {
-            char ch = c[i++];
-            if (ch < 0x80) {
-                b[at++] = (byte) ch;
-            } else if (ch < 0x800) {
-                b[at++] = (byte) (0xC0 | (ch >> 6));
-                b[at++] = (byte) (0x80 | (ch & 0x3F));
-            } else if (Character.isSurrogate(ch)) {
-                if (Character.isHighSurrogate(ch) && i < n && Character.isLowSurrogate(c[i])) {
-                    int cp = Character.toCodePoint(ch, c[i++]);
-                    b[at++] = (byte) (0xF0 | (cp >> 18));
-                    b[at++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                    b[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                    b[at++] = (byte) (0x80 | (cp & 0x3F));
-                } else {
-                    b[at++] = '?';
-                }
-            } else {
-                b[at++] = (byte) (0xE0 | (ch >> 12));
-                b[at++] = (byte) (0x80 | ((ch >> 6) & 0x3F));
-                b[at++] = (byte) (0x80 | (ch & 0x3F));
-            }
-        }
-        size = at;
-        if (chars.length > KEEP_AT_MOST) {
-            chars = new char[INITIAL];
-        }
+        // At most 3 bytes per char (a pair of surrogates takes 4 for 2).
+        buf = count + 3 * n > buf.length ? Arrays.copyOf(buf, Math.max(count + 3 * n, 2 * buf.length)) : buf;
+        ByteBuffer out = ByteBuffer.wrap(buf, count, buf.length - count);
+        encoder.reset().encode(CharBuffer.wrap(chars, 0, n), out, true);
+        count = out.position();
+        chars = chars.length > KEEP_AT_MOST ? new char[INITIAL] : chars;
     }
 
     /** Writes everything to {@code out} in one call and empties the buffer, whether the write succeeds or not. */
-    void writeTo(OutputStream out) throws IOException {
+    @Override
+    public void writeTo(OutputStream out) throws IOException {
         try {
-            out.write(bytes, 0, size);
+            out.write(buf, 0, count);
         } finally {
-            size = 0;
-            if (bytes.length > KEEP_AT_MOST) {
-                bytes = new byte[INITIAL];
-            }
-        }
-    }
-
-    /** The bytes so far (tests). */
-    byte[] toByteArray() {
-        return Arrays.copyOf(bytes, size);
-    }
-
-    private void ensure(int capacity) {
-        if (capacity > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(capacity, bytes.length * 2));
+            count = 0;
+            buf = buf.length > KEEP_AT_MOST ? new byte[INITIAL] : buf;
         }
     }
 }

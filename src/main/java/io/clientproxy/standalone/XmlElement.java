@@ -12,14 +12,13 @@ import java.util.Objects;
  * An immutable XML element as it came off a namespace-unaware parser: the qualified name as
  * written ({@code stream:error}, {@code q:query}), the attributes in document order, namespace
  * declarations included ({@code xmlns}, {@code xmlns:q}), and the content in order. Writing it
- * out again therefore gives back the same infoset without knowing anything about namespaces,
- * which is all a proxy needs: it only ever replaces {@code from} and {@code to}.
+ * out again gives back the same infoset without knowing anything about namespaces, which is all
+ * a proxy needs: it only ever replaces {@code from} and {@code to}. Immutable, so the core may
+ * hold a received stanza while other threads copy it.
  *
- * <p>Immutable, so the core may hold a received stanza while other threads copy it.
- *
- * <p>The attributes are kept as one array of name/value pairs: a stanza has a handful, and the
- * proxy's hot path (parse, look up {@code from}/{@code to}/{@code type}/{@code id}, copy with new
- * addresses, write) then costs no map nodes, no hashing and no copies of maps.
+ * <p>The attributes are one array of name/value pairs: a stanza has a handful, and the hot path
+ * (parse, look up {@code from}/{@code to}/{@code type}/{@code id}, copy with new addresses,
+ * write) then costs no map nodes, no hashing and no copies of maps.
  */
 public final class XmlElement implements XmlNode {
     private static final String[] NO_ATTRIBUTES = new String[0];
@@ -48,7 +47,7 @@ public final class XmlElement implements XmlNode {
 
     /**
      * Parses one element from a string, with the same parser settings as the stream (no DTDs, no
-     * external entities).
+     * external entities: RFC 6120 11.1).
      *
      * @throws IllegalArgumentException if the text is not one well-formed element
      */
@@ -63,7 +62,8 @@ public final class XmlElement implements XmlNode {
 
     /** The attribute's value, or null when absent; {@code name} is the qualified name ({@code xml:lang}). */
     public String attribute(String name) {
-        return valueOf(attributes, attributes.length, name);
+        int at = indexOf(attributes, attributes.length, name);
+        return at < 0 ? null : attributes[at + 1];
     }
 
     /** All attributes in document order (read-only); made when first asked for (not on the hot path). */
@@ -75,24 +75,17 @@ public final class XmlElement implements XmlNode {
                 copy.put(attributes[i], attributes[i + 1]);
             }
             // A benign race: two threads may each make one; they are equal and immutable.
-            m = Collections.unmodifiableMap(copy);
-            attributeMap = m;
+            attributeMap = m = Collections.unmodifiableMap(copy);
         }
         return m;
     }
 
-    private static String valueOf(String[] pairs, int length, String name) {
-        int at = indexOf(pairs, length, name);
-        return at < 0 ? null : pairs[at + 1];
-    }
-
     private static int indexOf(String[] pairs, int length, String name) {
-        for (int i = 0; i < length; i += 2) {
-            if (pairs[i].equals(name)) {
-                return i;
-            }
+        int i = 0;
+        while (i < length && !pairs[i].equals(name)) {
+            i += 2;
         }
-        return -1;
+        return i < length ? i : -1;
     }
 
     /** Child elements and text, in document order (read-only). */
@@ -103,8 +96,7 @@ public final class XmlElement implements XmlNode {
     /** The child elements only. */
     public List<XmlElement> elements() {
         List<XmlElement> out = new ArrayList<>(children.size());
-        for (int i = 0, size = children.size(); i < size; i++) { // by index: no iterator per call
-            XmlNode n = children.get(i);
+        for (XmlNode n : children) {
             if (n instanceof XmlElement e) {
                 out.add(e);
             }
@@ -114,20 +106,16 @@ public final class XmlElement implements XmlNode {
 
     public int elementCount() {
         int count = 0;
-        for (int i = 0, size = children.size(); i < size; i++) { // by index: no iterator per call
-            XmlNode n = children.get(i);
-            if (n instanceof XmlElement) {
-                count++;
-            }
+        for (int i = 0; i < children.size(); i++) { // by index: no iterator on the hot path
+            count += children.get(i) instanceof XmlElement ? 1 : 0;
         }
         return count;
     }
 
     /** The first child element with this qualified name, or null. */
     public XmlElement element(String name) {
-        for (int i = 0, size = children.size(); i < size; i++) { // by index: no iterator per call
-            XmlNode n = children.get(i);
-            if (n instanceof XmlElement e && e.name.equals(name)) {
+        for (int i = 0; i < children.size(); i++) {
+            if (children.get(i) instanceof XmlElement e && e.name.equals(name)) {
                 return e;
             }
         }
@@ -145,8 +133,13 @@ public final class XmlElement implements XmlNode {
      * or null when it inherits it; see {@link #namespaceIn(XmlElement)}.
      */
     public String declaredNamespace() {
+        return attribute(declaration());
+    }
+
+    /** The attribute that declares this element's prefix ({@code xmlns:q}), or the default namespace. */
+    private String declaration() {
         String prefix = prefix();
-        return attribute(prefix == null ? "xmlns" : "xmlns:" + prefix);
+        return prefix == null ? "xmlns" : "xmlns:" + prefix;
     }
 
     /**
@@ -155,19 +148,15 @@ public final class XmlElement implements XmlNode {
      * (on the stream header) are not consulted: stanza payloads declare their namespace.
      */
     public String namespaceIn(XmlElement parent) {
-        String own = declaredNamespace();
-        if (own != null || parent == null) {
-            return own;
-        }
-        String prefix = prefix();
-        return parent.attribute(prefix == null ? "xmlns" : "xmlns:" + prefix);
+        String declaration = declaration();
+        String own = attribute(declaration);
+        return own != null || parent == null ? own : parent.attribute(declaration);
     }
 
     /** The text directly inside this element (not inside children), concatenated; "" when none. */
     public String text() {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0, size = children.size(); i < size; i++) { // by index: no iterator per call
-            XmlNode n = children.get(i);
+        for (XmlNode n : children) {
             if (n instanceof XmlText t) {
                 sb.append(t.text());
             }
@@ -180,24 +169,17 @@ public final class XmlElement implements XmlNode {
      * when {@code value} is null. The content is shared, not copied: it is immutable.
      */
     public XmlElement withAttribute(String name, String value) {
-        Objects.requireNonNull(name, "name");
-        int at = indexOf(attributes, attributes.length, name);
-        String[] copy;
-        if (value == null) {
-            if (at < 0) {
-                copy = attributes;
-            } else {
-                copy = new String[attributes.length - 2];
-                System.arraycopy(attributes, 0, copy, 0, at);
-                System.arraycopy(attributes, at + 2, copy, at, attributes.length - at - 2);
-            }
-        } else if (at >= 0) {
-            copy = attributes.clone();
+        int at = indexOf(attributes, attributes.length, Objects.requireNonNull(name, "name"));
+        String[] copy = attributes;
+        if (value == null && at >= 0) {
+            copy = new String[attributes.length - 2];
+            System.arraycopy(attributes, 0, copy, 0, at);
+            System.arraycopy(attributes, at + 2, copy, at, copy.length - at);
+        } else if (value != null) {
+            at = at < 0 ? attributes.length : at;
+            copy = Arrays.copyOf(attributes, Math.max(attributes.length, at + 2));
+            copy[at] = name;
             copy[at + 1] = value;
-        } else {
-            copy = Arrays.copyOf(attributes, attributes.length + 2);
-            copy[attributes.length] = name;
-            copy[attributes.length + 1] = value;
         }
         return new XmlElement(this.name, copy, children);
     }
@@ -209,10 +191,8 @@ public final class XmlElement implements XmlNode {
 
     /** A copy with {@code child} added after the existing content (shared, not copied: it is immutable). */
     public XmlElement withChild(XmlNode child) {
-        Objects.requireNonNull(child, "child");
-        List<XmlNode> content = new ArrayList<>(children.size() + 1);
-        content.addAll(children);
-        content.add(child);
+        List<XmlNode> content = new ArrayList<>(children);
+        content.add(Objects.requireNonNull(child, "child"));
         return new XmlElement(name, attributes, List.copyOf(content));
     }
 
@@ -226,25 +206,20 @@ public final class XmlElement implements XmlNode {
     @Override
     public void appendTo(StringBuilder out) {
         out.append('<').append(name);
-        appendAttributes(out);
+        for (int i = 0; i < attributes.length; i += 2) {
+            out.append(' ').append(attributes[i]).append("=\"");
+            XmlEscape.append(attributes[i + 1], true, out);
+            out.append('"');
+        }
         if (children.isEmpty()) {
             out.append("/>");
             return;
         }
         out.append('>');
-        for (int i = 0, size = children.size(); i < size; i++) { // by index: no iterator per element
+        for (int i = 0, size = children.size(); i < size; i++) {
             children.get(i).appendTo(out);
         }
         out.append("</").append(name).append('>');
-    }
-
-    private void appendAttributes(StringBuilder out) {
-        String[] a = attributes;
-        for (int i = 0; i < a.length; i += 2) {
-            out.append(' ').append(a[i]).append("=\"");
-            XmlEscape.append(a[i + 1], true, out);
-            out.append('"');
-        }
     }
 
     /** Equal name, equal attributes (as maps: order does not matter) and equal content. */
@@ -264,22 +239,17 @@ public final class XmlElement implements XmlNode {
         return toXml();
     }
 
-    /** Builds an element; adjacent text is merged into one node. Not thread-safe. */
+    /** Builds an element; adjacent text is merged into one node. Used again after {@link #build}, it goes on from where it was. */
     public static final class Builder {
         private final String name;
         private String[] attributes;
         private int attributeLength;
         /** The array went into a built element as it is: copy it before changing it. */
         private boolean shared;
-        /** The content so far: usually one node (a payload, a text), so no list until a second comes. */
-        private XmlNode onlyChild;
-        private List<XmlNode> children;
-        /**
-         * Text not yet closed by a child or the end: a parser hands text over in pieces, mostly
-         * one; the first piece is kept as it is, a builder is made only for a second.
-         */
-        private String firstText;
-        private StringBuilder text;
+        /** Immutable while it holds one node (a payload, a text: the usual), then a list of its own. */
+        private List<XmlNode> children = List.of();
+        /** Text not yet closed by a child or the end: a String, a StringBuilder from a second piece on. */
+        private CharSequence text;
 
         private Builder(String name, int attributes) {
             if (name == null || name.isEmpty()) {
@@ -291,17 +261,14 @@ public final class XmlElement implements XmlNode {
 
         /** Sets an attribute (a new one goes last, an existing one keeps its place); a null value leaves it out. */
         public Builder attribute(String name, String value) {
-            Objects.requireNonNull(name, "name");
-            if (value == null) {
-                return this;
-            }
-            int at = indexOf(attributes, attributeLength, name);
-            if (at >= 0) {
+            int at = indexOf(attributes, attributeLength, Objects.requireNonNull(name, "name"));
+            if (value != null && at >= 0) {
                 unshare();
                 attributes[at + 1] = value;
-                return this;
+            } else if (value != null) {
+                parsedAttribute(name, value);
             }
-            return append(name, value);
+            return this;
         }
 
         /**
@@ -310,10 +277,6 @@ public final class XmlElement implements XmlNode {
          * to look for an earlier one of the same name.
          */
         Builder parsedAttribute(String name, String value) {
-            return append(name, value);
-        }
-
-        private Builder append(String name, String value) {
             unshare();
             if (attributeLength == attributes.length) {
                 attributes = Arrays.copyOf(attributes, Math.max(8, attributeLength * 2));
@@ -331,83 +294,54 @@ public final class XmlElement implements XmlNode {
         }
 
         public Builder child(XmlElement child) {
-            Objects.requireNonNull(child, "child");
             closeText();
-            add(child);
+            add(Objects.requireNonNull(child, "child"));
             return this;
-        }
-
-        private void add(XmlNode node) {
-            if (children != null) {
-                children.add(node);
-            } else if (onlyChild == null) {
-                onlyChild = node;
-            } else {
-                children = new ArrayList<>(4);
-                children.add(onlyChild);
-                children.add(node);
-                onlyChild = null;
-            }
         }
 
         public Builder text(CharSequence text) {
-            if (text != null && text.length() > 0) {
-                if (firstText == null && (this.text == null || this.text.length() == 0)) {
-                    firstText = text.toString();
-                } else {
-                    pendingText().append(text);
-                }
-            }
-            return this;
+            return text == null ? this : text(text.toString());
         }
 
         Builder text(char[] chars, int start, int length) {
-            if (length > 0) {
-                if (firstText == null && (text == null || text.length() == 0)) {
-                    firstText = new String(chars, start, length);
-                } else {
-                    pendingText().append(chars, start, length);
-                }
+            return length == 0 ? this : text(new String(chars, start, length));
+        }
+
+        // A parser hands text over in pieces, mostly one: no StringBuilder for that one.
+        private Builder text(String piece) {
+            if (!piece.isEmpty()) {
+                text = text == null ? piece : (text instanceof StringBuilder sb ? sb : new StringBuilder(text)).append(piece);
             }
             return this;
         }
 
-        /** The builder for text in more than one piece, holding the pieces so far. */
-        private StringBuilder pendingText() {
-            if (text == null) {
-                text = new StringBuilder();
+        private void closeText() {
+            if (text != null) {
+                add(new XmlText(text.toString()));
+                text = null;
             }
-            if (firstText != null) {
-                text.append(firstText);
-                firstText = null;
-            }
-            return text;
         }
 
-        private void closeText() {
-            if (firstText != null) {
-                add(new XmlText(firstText));
-                firstText = null;
-            } else if (text != null && text.length() > 0) {
-                add(new XmlText(text.toString()));
-                text.setLength(0);
+        private void add(XmlNode node) {
+            if (children.isEmpty()) {
+                children = List.of(node);
+            } else {
+                children = children instanceof ArrayList ? children : new ArrayList<>(children);
+                children.add(node);
             }
         }
 
         public XmlElement build() {
             closeText();
-            String[] pairs;
+            String[] pairs = attributes;
             if (attributeLength == 0) {
                 pairs = NO_ATTRIBUTES;
             } else if (attributeLength == attributes.length) {
-                pairs = attributes; // the usual case when parsing: exactly the size announced
-                shared = true;
+                shared = true; // the usual case when parsing: exactly the size announced
             } else {
                 pairs = Arrays.copyOf(attributes, attributeLength);
             }
-            List<XmlNode> content = children != null ? List.copyOf(children)
-                    : onlyChild != null ? List.of(onlyChild) : List.of();
-            return new XmlElement(name, pairs, content);
+            return new XmlElement(name, pairs, children instanceof ArrayList ? List.copyOf(children) : children);
         }
     }
 }

@@ -11,14 +11,11 @@ final class XmlEscape {
      * '"', and tab and LF, which attribute-value normalisation would turn into spaces.
      */
     static void append(String s, boolean attribute, StringBuilder out) {
-        int n = s.length();
         int from = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0, n = s.length(); i < n; i++) {
             char c = s.charAt(i);
-            if (c > '>') {
-                continue; // every character that needs escaping is at most '>': most text is copied in one run
-            }
-            String reference = switch (c) {
+            // Every character that needs escaping is at most '>': most text is copied in one run.
+            String reference = c > '>' ? null : switch (c) {
                 case '&' -> "&amp;";
                 case '<' -> "&lt;";
                 case '>' -> "&gt;";
@@ -36,7 +33,7 @@ final class XmlEscape {
         if (from == 0) {
             out.append(s); // nothing escaped: one copy (append(s, 0, n) copies char by char on JDK 17)
         } else {
-            out.append(s, from, n);
+            out.append(s, from, s.length());
         }
     }
 }

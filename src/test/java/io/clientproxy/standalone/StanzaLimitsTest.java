@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,35 @@ class StanzaLimitsTest {
         StanzaLimits.Refused r = sandwich("<iq type='get' id='" + "i".repeat(5000) + "'><q xmlns='urn:x'/></iq>");
         assertEquals(StanzaLimits.Violation.TOO_LARGE, r.violation());
         assertNull(r.stanza());
+    }
+
+    /**
+     * Far over the size, in one attribute value that takes many reads: skipped without being kept
+     * (a parser given all of it would hold its 4 MiB as 8 MiB of chars), and the stream goes on.
+     * Reading it allocates no more than reading one just over the size.
+     */
+    @Test
+    void aStartTagFarOverTheSizeIsNotKept() throws IOException {
+        long justOver = allocatedReading(SMALL.maxBytes() + 1);
+        long farOver = allocatedReading(4 << 20);
+        assertTrue(farOver - justOver < (1 << 20), "allocated " + farOver + " bytes against " + justOver);
+    }
+
+    private long allocatedReading(int idLength) throws IOException {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        byte[] stream = (HEADER + BEFORE + "<iq type='get' id='" + "i".repeat(idLength) + "'><q xmlns='urn:x'/></iq>"
+                + AFTER + "</stream:stream>").getBytes(StandardCharsets.UTF_8);
+        refused.clear();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        StanzaReader r = reader(stream);
+        assertEquals("before", r.next().attribute("id"));
+        assertEquals("still here", r.next().element("body").text());
+        assertNull(r.next());
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(1, refused.size(), refused.toString());
+        assertEquals(StanzaLimits.Violation.TOO_LARGE, refused.get(0).violation());
+        assertNull(refused.get(0).stanza());
+        return allocated;
     }
 
     @Test
