@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jivesoftware.smack.StanzaCollector;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.provider.ProviderManager;
@@ -144,6 +145,23 @@ class ExampleBotsIT {
             assertEquals(IQ.Type.result, answer.getType(), () -> answer.toXML().toString());
             assertAnswers(answer, hello, alice);
             assertEquals("Hello, Ada!", ((HelloIq) answer).text());
+
+            // 110,000 escaped quotes on the bot's stream in all; the requests after them are
+            // answered too (docs/bots.md, "A Java bot on JDK 24 or later").
+            String quotes = "'\"".repeat(50);
+            List<StanzaCollector> inFlight = new ArrayList<>();
+            for (int i = 0; i < 1100; i++) {
+                HelloIq quoted = new HelloIq(quotes);
+                quoted.setTo(ProxyFixture.jid(ProxyFixture.COMPONENT));
+                inFlight.add(alice.createStanzaCollectorAndSend(quoted));
+                if (inFlight.size() == 50 || i == 1099) {
+                    for (StanzaCollector c : inFlight) {
+                        IQ quotedAnswer = c.nextResultOrThrow(20_000);
+                        assertEquals("Hello, " + quotes + "!", ((HelloIq) quotedAnswer).text());
+                    }
+                    inFlight.clear();
+                }
+            }
 
             HelloIq nobody = new HelloIq("");
             nobody.setTo(ProxyFixture.jid(ProxyFixture.COMPONENT));

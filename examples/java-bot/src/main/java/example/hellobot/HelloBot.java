@@ -35,7 +35,24 @@ public final class HelloBot {
     private HelloBot() {
     }
 
+    /**
+     * Smack reads the stream with the JDK's parser here, which counts the text that entity
+     * references stand for over a whole document; an XMPP stream is one document that lives for
+     * days, and from JDK 24 on the parser ends it after 100,000 such characters (Prosody writes
+     * every ' and " in text as &amp;apos; and &amp;quot;): the bot would drop offline after enough
+     * quotes. Only these two counters go; entityExpansionLimit, which bounds what DTD entities can
+     * expand to, stays (XMPP forbids DTDs anyway, RFC 6120 11.1). Before the first parser exists.
+     */
+    private static void liftStreamWideEntityLimits() {
+        for (String limit : List.of("jdk.xml.maxGeneralEntitySizeLimit", "jdk.xml.totalEntitySizeLimit")) {
+            if (System.getProperty(limit) == null) {
+                System.setProperty(limit, "0");
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
+        liftStreamWideEntityLimits();
         List<String> positional = new ArrayList<>();
         String host = null;
         int port = 5222;
