@@ -58,11 +58,15 @@ public final class StandaloneProxy implements AutoCloseable {
     /** Sees every received stanza first and keeps those it returns true for from the core (--check's ping answer). */
     private volatile Predicate<XmlElement> tap = stanza -> false;
 
+    /** Held while the core is started or shut down: close() must win over a reconnect for good. */
+    private final Object coreLifecycle = new Object();
+
     private StandaloneProxy(StandaloneSettings settings, boolean retryFirstConnection) {
         this.settings = settings;
         this.connection = new ComponentConnection(this, retryFirstConnection);
         // At most every pending request can be owed an answer at once; a little more for replies in flight.
-        this.outbox = new ElementOutbox(connection::send, settings.proxy().maxPending() + 1024, counters);
+        this.outbox = new ElementOutbox(connection::send,
+                (int) Math.min(Integer.MAX_VALUE, settings.proxy().maxPending() + 1024L), counters);
         this.core = new ProxyCore<>(settings.proxy(), settings.proxyAddress(), outbox);
         this.core.setAdmins(settings.admins()::lists);
         this.core.setAdapterCounters(counters::snapshot);
@@ -329,8 +333,11 @@ public final class StandaloneProxy implements AutoCloseable {
             if (pending > 0) {
                 log.info(() -> "stopping: answering " + pending + " pending requests");
             }
-            // From here on the core answers new requests "shutting down" itself.
-            core.shutdown();
+            // From here on the core answers new requests "shutting down" itself; under the lock that
+            // connected() starts it under, so a stream that comes up during close() cannot reopen it.
+            synchronized (coreLifecycle) {
+                core.shutdown();
+            }
             connection.close(CLOSE_GRACE);
             disconnected(); // requests that reached the core after shutdown() drained it: no stream to answer them now
             outbox.discardOwed("the proxy stopped before it could send them");
@@ -372,7 +379,11 @@ public final class StandaloneProxy implements AutoCloseable {
         if (owed > 0) {
             log.info(() -> "answered " + sent + " of " + owed + " requests held while the connection was down");
         }
-        core.start();
+        synchronized (coreLifecycle) {
+            if (!closing.get()) {
+                core.start();
+            }
+        }
     }
 
     void received(XmlElement stanza) {

@@ -165,6 +165,39 @@ class StandaloneProxyTest {
         assertEquals(0, proxy.counters().get(StandaloneCounter.LOST_REQUESTS));
     }
 
+    /**
+     * A reconnect that completes while close() runs (the connection thread past its last check
+     * for stopping) must not reopen the core: a request arriving then is refused, never forwarded
+     * to be lost with the stream.
+     */
+    @Test
+    void aStreamThatComesUpDuringCloseDoesNotReopenTheCore() throws Exception {
+        FakeComponentServer.Session s = connectedWithResource();
+        long forwarded = proxy.core().counters().get(Counter.REQUESTS_FORWARDED);
+        proxy.close();
+        proxy.connected(); // what the connection thread does when its stream comes up late
+        proxy.received(XmlElement.parse("<presence from='bot@localhost/a' to='proxy.localhost'/>"));
+        proxy.received(XmlElement.parse("<iq type='get' id='late' from='alice@localhost/phone' to='proxy.localhost'>"
+                + "<query xmlns='urn:example:echo'/></iq>"));
+        assertEquals(forwarded, proxy.core().counters().get(Counter.REQUESTS_FORWARDED), "not forwarded");
+        assertEquals(0, proxy.core().pendingCount());
+        assertTrue(s.ended(WAIT));
+    }
+
+    /** The answers owed across a reconnect are bounded by max-pending plus some: even at its largest value. */
+    @Test
+    void theLargestMaxPendingStarts() throws Exception {
+        proxy = StandaloneProxy.start(StandaloneSettings.builder()
+                .server("127.0.0.1", server.port())
+                .component("proxy.localhost", "pw")
+                .target("bot@localhost")
+                .set("max-pending", String.valueOf(Integer.MAX_VALUE))
+                .statsInterval(Duration.ZERO)
+                .build());
+        server.nextSession(WAIT);
+        assertTrue(proxy.awaitConnected(WAIT));
+    }
+
     @Test
     void whatCannotBeAnsweredBeforeStoppingIsCountedLost() throws Exception {
         FakeComponentServer.Session s = connectedWithResource();
