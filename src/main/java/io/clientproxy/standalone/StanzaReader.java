@@ -447,12 +447,22 @@ final class StanzaReader implements AutoCloseable {
                         special(b == '-' ? "-->" : "]]>");
                     }
                     default -> {
-                        matched = b == terminator.charAt(matched) ? matched + 1 : (b == terminator.charAt(0) ? 1 : 0);
+                        matched = advance(terminator, matched, b);
                         state = matched == terminator.length() ? TEXT : SPECIAL;
                     }
                 }
             }
             size += pos - from;
+        }
+
+        /**
+         * How much of {@code end} has been seen after byte {@code b}. Every end looked for here
+         * (">", "?>", "-->", "]]>") is a run of one character and then '>', so one more of that
+         * character keeps what was seen: "]]]>" ends a CDATA section whose text ends in ']' (XML
+         * 1.0, 2.7).
+         */
+        private static int advance(String end, int matched, int b) {
+            return b == end.charAt(matched) ? matched + 1 : (b == end.charAt(0) ? matched : 0);
         }
 
         private void find(int stop, int to) {
@@ -475,7 +485,7 @@ final class StanzaReader implements AutoCloseable {
         private void skip(String end) throws IOException {
             for (int m = 0; m < end.length(); pos++) {
                 int b = peek(0, "between stanzas");
-                m = b == end.charAt(m) ? m + 1 : (b == end.charAt(0) ? 1 : 0);
+                m = advance(end, m, b);
             }
         }
 

@@ -133,6 +133,18 @@ class StanzaReaderTest {
         return out;
     }
 
+    /** A CDATA section whose text ends in ']' ends at its "]]>", the stanzas after it intact (XML 1.0, 2.7). */
+    @Test
+    void aCdataSectionEndingInABracketEndsWhereItEnds() throws IOException {
+        StanzaReader r = reader(HEADER + "<message id='1'><body><![CDATA[a]]]></body></message>"
+                + "<message id='2'><body><![CDATA[]]]]]></body></message><presence/></stream:stream>");
+        r.readHeader();
+        assertEquals("a]", r.next().element("body").text());
+        assertEquals("]]]", r.next().element("body").text());
+        assertEquals("presence", r.next().name());
+        assertNull(r.next());
+    }
+
     @Test
     void multiByteCharactersSurvive() throws IOException {
         StanzaReader r = reader(HEADER + "<message><body>Grüße, 世界 \uD83D\uDE00</body></message></stream:stream>");
