@@ -72,6 +72,15 @@ public record StandaloneSettings(
         if (componentSecret == null || componentSecret.isEmpty()) {
             throw COMPONENT_SECRET.invalid("", "required: the component's shared secret on the server");
         }
+        // Also checked by parse(); here for callers of this constructor (embedding), whom nothing else checks.
+        positive(RECONNECT_MIN, reconnectMin);
+        positive(RECONNECT_MAX, reconnectMax);
+        positive(ConfigOption.KEEPALIVE_INTERVAL, keepaliveInterval);
+        positive(ConfigOption.READ_TIMEOUT, readTimeout);
+        positive(ConfigOption.WRITE_TIMEOUT, writeTimeout);
+        if (statsInterval == null || statsInterval.isNegative()) {
+            throw STATS_INTERVAL.invalid(statsInterval, "an ISO-8601 duration such as PT60S, or PT0S for no summary");
+        }
         if (reconnectMax.compareTo(reconnectMin) < 0) {
             throw RECONNECT_MAX.invalid(reconnectMax, "must not be shorter than reconnect-min (" + reconnectMin + ")");
         }
@@ -81,6 +90,12 @@ public record StandaloneSettings(
         if (readTimeout.compareTo(keepaliveInterval) <= 0) {
             throw ConfigOption.READ_TIMEOUT.invalid(readTimeout, "must be longer than keepalive-interval ("
                     + keepaliveInterval + "), or a quiet but live server would be given up before it is pinged");
+        }
+    }
+
+    private static void positive(ConfigOption option, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw option.invalid(value, "must be a positive ISO-8601 duration such as PT1S");
         }
     }
 

@@ -244,4 +244,21 @@ class StandaloneSettingsTest {
         assertEquals(defaults.proxy().discoInfo(), sample.proxy().discoInfo());
         // That it lists every option with its default: io.clientproxy.OptionListsTest.
     }
+
+    /** Embedding code may build the record itself: a duration that would stop the proxy working is refused there too. */
+    @Test
+    void theRecordItselfRefusesDurationsThatAreNotPositive() {
+        StandaloneSettings ok = StandaloneSettings.builder().server("127.0.0.1", 5347).component("proxy.localhost", "pw")
+                .target("bot@localhost").build();
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> new StandaloneSettings(ok.proxy(),
+                ok.serverHost(), ok.serverPort(), ok.componentDomain(), ok.proxyAddress(), ok.componentSecret(),
+                java.time.Duration.ZERO, ok.reconnectMax(), ok.statsInterval(), ok.admins(), ok.limits(),
+                ok.keepaliveInterval(), ok.readTimeout(), ok.writeTimeout(), ok.metricsPort()));
+        assertTrue(e.getMessage().contains("reconnect-min"), e.getMessage());
+        e = assertThrows(InvalidSettingException.class, () -> new StandaloneSettings(ok.proxy(),
+                ok.serverHost(), ok.serverPort(), ok.componentDomain(), ok.proxyAddress(), ok.componentSecret(),
+                ok.reconnectMin(), ok.reconnectMax(), null, ok.admins(), ok.limits(),
+                ok.keepaliveInterval(), ok.readTimeout(), ok.writeTimeout(), ok.metricsPort()));
+        assertTrue(e.getMessage().contains("stats-interval"), e.getMessage());
+    }
 }
