@@ -37,17 +37,8 @@ class ResourceHealthTest {
         return f.out.one();
     }
 
-    private static void answerPing(CoreFixture f, Sent ping) {
-        f.core.onIq("pong", new Iq(ping.to(), ping.from(), ping.id(), "result", 0));
-    }
-
     private static Liveness.State state(CoreFixture f, String resource) {
-        for (TargetResource r : f.core.resources().snapshot()) {
-            if (r.jid().equals(res(resource))) {
-                return r.liveness().state();
-            }
-        }
-        throw new AssertionError("not online: " + resource);
+        return resource(f, resource).liveness().state();
     }
 
     private static TargetResource resource(CoreFixture f, String name) {
@@ -56,7 +47,7 @@ class ResourceHealthTest {
                 return r;
             }
         }
-        throw new AssertionError(name);
+        throw new AssertionError("not online: " + name);
     }
 
     @Test
@@ -158,7 +149,7 @@ class ResourceHealthTest {
             assertEquals(1, pings.size(), "a probe after " + wait + " s");
             last = pings.get(0);
         }
-        answerPing(f, last);
+        f.answer("pong", last);
         assertEquals(Liveness.State.SERVING, state(f, "b"));
         List<Jid> to = List.of(request(f, "x", BOB, "x", "get").to(), request(f, "y", BOB, "y", "get").to());
         assertTrue(to.contains(res("b")), "b gets requests again: " + to);
@@ -194,7 +185,7 @@ class ResourceHealthTest {
         f.advance(Duration.ofSeconds(2));
         f.core.tick();
         assertEquals(Liveness.State.OUT_OF_ROTATION, state(f, "b"));
-        answerPing(f, ping);
+        f.answer("pong", ping);
         assertEquals(Liveness.State.SERVING, state(f, "b"), "a late answer shows it alive");
     }
 
@@ -213,7 +204,7 @@ class ResourceHealthTest {
             f.core.tick();
             for (Sent ping : f.out.pings()) {
                 assertEquals(res("b"), ping.to());
-                answerPing(f, ping);
+                f.answer("pong", ping);
             }
             assertEquals(Liveness.State.SERVING, state(f, "b"), "second " + second);
             assertEquals(List.of(), f.out.take(), "nothing moves, nothing is answered: second " + second);
@@ -238,7 +229,7 @@ class ResourceHealthTest {
             f.core.tick();
             for (Sent ping : f.out.pings()) {
                 pings++;
-                answerPing(f, ping);
+                f.answer("pong", ping);
             }
         }
         assertEquals(10, pings, "10 s held: a ping every second (the floor), each answered at once");
@@ -414,7 +405,6 @@ class ResourceHealthTest {
             assertTrue(ms >= lo, ms + " in " + lo + ".." + hi);
             assertTrue(hi - lo <= Math.max(1, hi / 5 + 1), lo + ".." + hi);
         }
-        assertNull(null);
     }
 
     /** docs/behaviour.md: subscribers to the service's presence see it go while no resource serves. */

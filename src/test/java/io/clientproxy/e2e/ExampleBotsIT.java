@@ -190,9 +190,7 @@ class ExampleBotsIT {
 
     /** From the address the sender used, to the sender, with the sender's id: the bot's answer, as the proxy delivers it. */
     private static void assertAnswers(IQ reply, IQ request, XMPPTCPConnection sender) {
-        assertEquals(request.getStanzaId(), reply.getStanzaId(), () -> "the request's id: " + reply.toXML());
-        assertEquals(request.getTo(), reply.getFrom(), () -> "from the address the sender used: " + reply.toXML());
-        assertEquals(sender.getUser(), reply.getTo(), () -> "to the sender: " + reply.toXML());
+        ProxyFixture.assertAddressed(reply, request, sender);
         assertTrue(reply.getType() == IQ.Type.result || reply.getType() == IQ.Type.error, () -> reply.toXML().toString());
     }
 

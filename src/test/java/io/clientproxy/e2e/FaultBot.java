@@ -104,10 +104,6 @@ public final class FaultBot implements AutoCloseable {
         return received.stream().filter(key::equals).count();
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     /** SIGSTOP: the process stops; its TCP connection stays open and is no longer read. */
     public void hang() throws Exception {
         signal("STOP");

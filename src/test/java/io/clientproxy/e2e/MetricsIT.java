@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clientproxy.standalone.StandaloneProxy;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,15 +48,9 @@ class MetricsIT {
         FeatureFixture.closeAll(closeables);
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void theRunningProxyServesItsFiguresAndPromtoolAcceptsThem() throws Exception {
-        int port = freePort();
+        int port = new ServerFiles.FreePorts().next();
         StandaloneProxy proxy = FeatureFixture.startProxy(FeatureFixture.settings(COMPONENT, TARGET)
                 .set("metrics-port", String.valueOf(port)), 2);
         XMPPTCPConnection alice = FeatureFixture.user("alice", "phone");
@@ -99,6 +92,5 @@ class MetricsIT {
         } finally {
             Files.deleteIfExists(file);
         }
-        proxy.close();
     }
 }

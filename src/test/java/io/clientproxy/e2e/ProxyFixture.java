@@ -502,7 +502,7 @@ public final class ProxyFixture implements BeforeAllCallback, AfterAllCallback, 
         return error;
     }
 
-    private static void assertAddressed(IQ reply, IQ request, XMPPTCPConnection sender) {
+    static void assertAddressed(IQ reply, IQ request, XMPPTCPConnection sender) {
         assertEquals(request.getStanzaId(), reply.getStanzaId(), "the request's id");
         assertEquals(request.getTo(), reply.getFrom(), "from the address the sender used");
         assertEquals(sender.getUser(), reply.getTo(), "to the sender's full JID");

@@ -26,9 +26,6 @@ final class BeanLifecycle {
     private BeanLifecycle() {
     }
 
-    /** Which lifecycle this build uses (for test names and messages). */
-    static final String KIND = "declaration";
-
     /**
      * @param creator handed to the bean's constructor through {@link #creating} (the kernel calls
      *                the no-arg constructor)

@@ -23,9 +23,6 @@ final class BeanLifecycle {
     private BeanLifecycle() {
     }
 
-    /** Which lifecycle this build uses (for test names and messages). */
-    static final String KIND = "real Tigase kernel";
-
     /**
      * @param creator handed to the bean's constructor through {@link #creating} (the kernel calls
      *                the no-arg constructor)
