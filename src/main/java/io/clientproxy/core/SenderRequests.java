@@ -188,8 +188,11 @@ final class SenderRequests<S> {
         long now = clock.getAsLong();
         if (!isBounce(condition)) {
             // feature-not-implemented: the bot's own answer that it cannot do this; a set has it as its answer.
-            if (request.type != IqType.GET || request.outbound) {
-                health.refusedAgain(held.resource(), relocation.kindOf(request), now);
+            // Only the target's answers to inbound requests are found here: a set has its refusal as its answer.
+            if (request.type != IqType.GET) {
+                if (held.resource().hasRefusedKinds()) { // refusedAgain needs a refusal before; spares the payload's namespace
+                    health.refusedAgain(held.resource(), relocation.kindOf(request), now);
+                }
                 deliverReply(stanza, from, token, id, false);
                 return;
             }

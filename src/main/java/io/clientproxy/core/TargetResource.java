@@ -79,9 +79,13 @@ public final class TargetResource {
         return r != null && namespace != null && r.corroborated(namespace);
     }
 
-    /** Whether it has refused any kind of request (see {@link RefusedKinds}). */
+    /**
+     * Whether it has a refusal on record (see {@link RefusedKinds}). Not just whether it ever had
+     * one: every result it gives while this is true costs a look at the payload's namespace.
+     */
     boolean hasRefusedKinds() {
-        return refusals != null;
+        RefusedKinds r = refusals;
+        return r != null && !r.isEmpty();
     }
 
     /** It gave a result for a request of {@code namespace}. */
