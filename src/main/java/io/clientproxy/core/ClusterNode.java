@@ -46,8 +46,13 @@ final class ClusterNode<S> {
 
     /** A stanza to an encoded address this node does not know: to the node(s) that may know it. */
     boolean handOver(S stanza, String token) {
+        return handOver(stanza, table.nodeTagOf(token));
+    }
+
+    /** A stanza for the node with 4-bit tag {@code tag} (-1: unknown, to every other node); false when not handed over. */
+    boolean handOver(S stanza, int tag) {
         ClusterPeers<S> p = peers;
-        if (p != null && p.handOver(stanza, table.nodeTagOf(token))) {
+        if (p != null && p.handOver(stanza, tag)) {
             counters.count(Counter.HANDED_OVER);
             return true;
         }

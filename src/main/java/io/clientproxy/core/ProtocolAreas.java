@@ -25,12 +25,13 @@ final class ProtocolAreas<S> {
     final ClusterSync<S> clusterSync;
 
     /**
-     * See {@link ProxyCore#ProxyCore(ProxySettings, Jid, Outbox, Balancer, LongSupplier, int)}: the
-     * areas get {@code component} as the adapter gave it, the table its bare form.
+     * See {@link ProxyCore#ProxyCore(ProxySettings, Jid, Outbox, Balancer, LongSupplier, int)}.
+     *
+     * @param component the component's bare address
      */
     ProtocolAreas(ProxySettings settings, Jid component, Outbox<S> outbox, Balancer balancer, LongSupplier clock,
                   int shards) {
-        table = new JatTable<>(settings, component.asBare(), shards, counters);
+        table = new JatTable<>(settings, component, shards, counters);
         pending = new PendingTable<>(table, settings, counters);
         refusals = new Refusals<>(outbox, counters);
         cluster = new ClusterNode<>(table, counters, refusals);

@@ -47,7 +47,7 @@ public final class ProxyCore<S> {
         Objects.requireNonNull(outbox, "outbox");
         Objects.requireNonNull(balancer, "balancer");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.areas = new ProtocolAreas<>(settings, component, outbox, balancer, clock, shards);
+        this.areas = new ProtocolAreas<>(settings, this.component, outbox, balancer, clock, shards);
     }
 
     /** A core with the balancer the settings name, the system's monotonic clock and the default shards. */

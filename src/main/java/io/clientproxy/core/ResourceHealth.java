@@ -79,7 +79,7 @@ final class ResourceHealth<S> {
         this.floorMillis = Math.min(SUSPICION_FLOOR_MILLIS, Math.max(250, requestTimeout / 8));
         this.pingTimeoutMillis = Math.min(PING_TIMEOUT_MILLIS, Math.max(250, requestTimeout / 8));
         this.ceilingMillis = Math.max(floorMillis, requestTimeout / 4);
-        this.component = component.asBare();
+        this.component = component;
         byte[] bits = new byte[12];
         RANDOM.nextBytes(bits);
         this.pingSuffix = Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
@@ -133,8 +133,11 @@ final class ResourceHealth<S> {
                 switch (l.state()) {
                     case SERVING -> {
                         Long oldest = oldestHeld.get(r);
-                        long suspicion = suspicionMillis(r);
-                        if (oldest != null && now - Math.max(oldest, l.aliveAt) >= suspicion) {
+                        if (oldest == null) {
+                            break;
+                        }
+                        long suspicion = suspicionMillis(r); // sums its latency histogram: only for a resource holding a request
+                        if (now - Math.max(oldest, l.aliveAt) >= suspicion) {
                             toPing.add(r);
                             ids.add(ping(l, now));
                             l.set(Liveness.State.SUSPECTED, now, "held a request for " + (now - oldest)
@@ -220,29 +223,17 @@ final class ResourceHealth<S> {
      */
     void onAnswer(S stanza, Jid from, String pingResource, String id) {
         if (!pingResource.equals(pingAddress().resource())) {
-            ClusterPeers<S> p = cluster.peers();
             int tag = pingResource.length() > PING_PREFIX.length()
                     ? Character.digit(pingResource.charAt(PING_PREFIX.length()), 16) : -1;
-            if (p != null && p.handOver(stanza, tag)) {
-                counters.count(Counter.HANDED_OVER);
-            } else {
+            if (!cluster.handOver(stanza, tag)) {
                 refusals.drop(DropReason.NOT_PENDING, stanza);
             }
             return;
         }
-        TargetResource r = find(from);
+        TargetResource r = pool.find(from);
         if (r == null || id == null || !pingAnswered(r, id, clock.getAsLong())) {
             refusals.drop(DropReason.NOT_PENDING, stanza);
         }
-    }
-
-    private TargetResource find(Jid jid) {
-        for (TargetResource r : pool.snapshot()) {
-            if (r.jid().equals(jid)) {
-                return r;
-            }
-        }
-        return null;
     }
 
     /** An answer from {@code r} with {@code id}: false when it answers no ping sent to {@code r}. */

@@ -22,6 +22,16 @@ public final class ResourcePool {
         return online;
     }
 
+    /** The online resource with this full JID, or null. */
+    TargetResource find(Jid jid) {
+        for (TargetResource r : snapshot()) {
+            if (r.jid().equals(jid)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     /**
      * The online resources a new request should go to at {@code now} (monotonic ms): those that
      * have not bounced a request lately and are {@link Liveness.State#SERVING serving}; when none

@@ -224,12 +224,7 @@ final class TargetPresence<S> {
 
     /** The online resource with this full JID, or null. */
     TargetResource find(Jid jid) {
-        for (TargetResource r : pool.snapshot()) {
-            if (r.jid().equals(jid)) {
-                return r;
-            }
-        }
-        return null;
+        return pool.find(jid);
     }
 
     /**
