@@ -158,16 +158,26 @@ public enum ConfigOption {
         return v;
     }
 
-    /** A positive duration; {@code stats-interval} alone may be zero (no summary). */
+    /** A positive duration. */
     Duration duration(Map<String, String> values) {
-        Duration d = read(values, Duration::parse, "must be an ISO-8601 duration such as PT30S, PT5M or PT1H");
-        if (this == STATS_INTERVAL && d.isNegative()) {
-            throw invalid(values.get(key), "must be an ISO-8601 duration such as PT60S, or PT0S for no summary");
-        }
-        if (this != STATS_INTERVAL && (d.isNegative() || d.isZero())) {
+        Duration d = anyDuration(values);
+        if (d.isNegative() || d.isZero()) {
             throw invalid(values.get(key), "must be a positive ISO-8601 duration such as PT30S");
         }
         return d;
+    }
+
+    /** A duration of zero or more (zero: never), for {@code stats-interval}. */
+    Duration durationOrZero(Map<String, String> values) {
+        Duration d = anyDuration(values);
+        if (d.isNegative()) {
+            throw invalid(values.get(key), "must be an ISO-8601 duration such as PT60S, or PT0S for no summary");
+        }
+        return d;
+    }
+
+    private Duration anyDuration(Map<String, String> values) {
+        return read(values, Duration::parse, "must be an ISO-8601 duration such as PT30S, PT5M or PT1H");
     }
 
     int integer(Map<String, String> values) {

@@ -130,7 +130,7 @@ public record StandaloneSettings(
         int port = SERVER_PORT.integer(values);
         Duration reconnectMin = RECONNECT_MIN.duration(values);
         Duration reconnectMax = RECONNECT_MAX.duration(values);
-        Duration statsInterval = STATS_INTERVAL.duration(values);
+        Duration statsInterval = STATS_INTERVAL.durationOrZero(values);
         StanzaLimits limits = new StanzaLimits(MAX_STANZA_SIZE.integer(values), MAX_STANZA_DEPTH.integer(values),
                 MAX_ATTRIBUTES.integer(values), MAX_NAME_LENGTH.integer(values));
         return new StandaloneSettings(proxySettings(values), host, port, componentDomain, proxyAddress, secret,

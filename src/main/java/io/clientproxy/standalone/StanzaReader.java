@@ -341,7 +341,7 @@ final class StanzaReader implements AutoCloseable {
                     int d = peek(2, "in a declaration");
                     pos += 3;
                     if (d != '-' && (d != '[' || header)) {
-                        throw dtd();
+                        throw forbidden(XMLStreamConstants.DTD);
                     }
                     skip(d == '-' ? "-->" : "]]>");
                 } else {
@@ -442,7 +442,7 @@ final class StanzaReader implements AutoCloseable {
                     }
                     case BANG -> {
                         if (b != '-' && b != '[') {
-                            throw dtd();
+                            throw forbidden(XMLStreamConstants.DTD);
                         }
                         special(b == '-' ? "-->" : "]]>");
                     }
@@ -475,10 +475,6 @@ final class StanzaReader implements AutoCloseable {
             state = SPECIAL;
             terminator = end;
             matched = 0;
-        }
-
-        private static IOException dtd() {
-            return new IOException("the peer sent a DTD, which XMPP forbids (RFC 6120 11.1)");
         }
 
         /** Skips input up to and including {@code end}. */
